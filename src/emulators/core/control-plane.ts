@@ -1,0 +1,176 @@
+/**
+ * The control plane at `/__emulator/*`: health, state, reset, the clock, tenants, faults and the
+ * request journal. Every body is validated; every error is `{ error: { message, field? } }`.
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { z } from "zod";
+import type { Clock } from "./clock.js";
+import { type FaultSet, faultConfigSchema, faultRuleSchema } from "./faults.js";
+import type { FileStore } from "./file-store.js";
+import type { JobStore } from "./job-store.js";
+import type { Journal } from "./journal.js";
+import type { ProviderInstance } from "./provider.js";
+import type { TenantStore } from "./tenants.js";
+
+/** What the control plane operates on. */
+export interface ControlPlaneState {
+  clock: Clock;
+  tenants: TenantStore;
+  jobs: JobStore;
+  files: FileStore;
+  journal: Journal;
+  faults: FaultSet;
+  providers: Map<string, ProviderInstance>;
+  startedAt: number;
+  reset(key?: string): void;
+}
+
+/** A control-plane error with a clear message (and the field, for bad bodies). */
+function controlError(status: 400 | 404 | 415, message: string, field?: string): HTTPException {
+  return new HTTPException(status, {
+    res: Response.json({ error: { message, ...(field ? { field } : {}) } }, { status }),
+  });
+}
+
+/** Parses a JSON body against a schema, answering 400 naming the field on failure. */
+async function body<T extends z.ZodType>(req: Request, schema: T, optional = false): Promise<z.infer<T>> {
+  const text = await req.text();
+  if (!text.trim()) {
+    if (optional) return schema.parse(undefined);
+    throw controlError(400, "request body is required (JSON)");
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw controlError(400, "request body is not valid JSON");
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.path.join(".") || undefined;
+    throw controlError(400, field ? `${field}: ${issue.message}` : issue.message, field);
+  }
+  return result.data;
+}
+
+const advanceSchema = z
+  .object({
+    ms: z
+      .number()
+      .int()
+      .min(0)
+      .max(10 * 365 * 24 * 3600 * 1000),
+  })
+  .strict();
+const tenantSchema = z.object({ balance: z.number().min(0).max(1e12) }).strict();
+const resetSchema = z
+  .object({ key: z.string().min(1).max(500).optional() })
+  .strict()
+  .optional();
+const faultsBodySchema = z.union([faultConfigSchema, z.array(faultRuleSchema).max(1000)]);
+
+/** Builds the control plane app (mount it at `/__emulator`). */
+export function createControlPlane(state: ControlPlaneState): Hono {
+  const app = new Hono();
+  app.onError((err) => {
+    if (err instanceof HTTPException) return err.getResponse();
+    return Response.json({ error: { message: "internal error in the control plane" } }, { status: 500 });
+  });
+  app.notFound((c) => c.json({ error: { message: `no control route ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.get("/health", (c) =>
+    c.json({ status: "ok", providers: [...state.providers.keys()], clock: state.clock.mode }),
+  );
+
+  app.get("/state", (c) => {
+    const tenants = state.tenants.list().map((t) => ({
+      key: t.key,
+      registered: t.registered,
+      balance: t.ledger.balance(),
+      jobs: state.jobs.count(undefined, t.key),
+      files: state.files.list(undefined, t.key).length,
+      requests: state.journal.count(t.key),
+    }));
+    const providers = Object.fromEntries(
+      [...state.providers].map(([name, p]) => [
+        name,
+        { jobs: state.jobs.count(name), ...(p.describe?.() ?? {}) },
+      ]),
+    );
+    return c.json({
+      clock: state.clock.state(),
+      uptimeMs: state.clock.now() - state.startedAt,
+      strictKeys: state.tenants.strict,
+      providers,
+      tenants,
+      files: { count: state.files.list().length, cacheBytes: state.files.cache.bytes },
+      faults: state.faults.list(),
+    });
+  });
+
+  app.post("/reset", async (c) => {
+    const parsed = await body(c.req.raw, resetSchema, true);
+    state.reset(parsed?.key);
+    return c.json({ reset: parsed?.key ? { key: parsed.key } : "all" });
+  });
+
+  app.get("/clock", (c) => c.json(state.clock.state()));
+  app.post("/clock/advance", async (c) => {
+    const { ms } = await body(c.req.raw, advanceSchema);
+    state.clock.advance(ms);
+    return c.json(state.clock.state());
+  });
+
+  const tenantView = (key: string) => {
+    const t = state.tenants.peek(key);
+    if (!t)
+      throw controlError(404, `no tenant with key ${JSON.stringify(key)} (keys appear on first use or PUT)`);
+    return {
+      key: t.key,
+      registered: t.registered,
+      balance: t.ledger.balance(),
+      ledger: t.ledger.entries(),
+      jobs: state.jobs.count(undefined, t.key),
+      files: state.files
+        .list(undefined, t.key)
+        .map((f) => ({ provider: f.provider, path: f.path, kind: f.kind })),
+    };
+  };
+  app.put("/tenants/:key", async (c) => {
+    const { balance } = await body(c.req.raw, tenantSchema);
+    state.tenants.register(c.req.param("key"), balance);
+    return c.json(tenantView(c.req.param("key")));
+  });
+  app.get("/tenants/:key", (c) => c.json(tenantView(c.req.param("key"))));
+
+  app.get("/faults", (c) => c.json({ rules: state.faults.list() }));
+  app.put("/faults", async (c) => {
+    const parsed = await body(c.req.raw, faultsBodySchema);
+    const config = Array.isArray(parsed) ? { rules: parsed } : parsed;
+    state.faults.set(config.rules, config.seed);
+    return c.json({ rules: state.faults.list() });
+  });
+  app.delete("/faults", (c) => {
+    state.faults.clear();
+    return c.json({ rules: [] });
+  });
+
+  app.get("/requests", (c) => {
+    const limitText = c.req.query("limit");
+    const limit = limitText === undefined ? undefined : Number(limitText);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+      throw controlError(400, "limit: must be a positive integer", "limit");
+    }
+    const requests = state.journal.list({
+      key: c.req.query("key"),
+      provider: c.req.query("provider"),
+      limit,
+    });
+    return c.json({ requests });
+  });
+
+  for (const [name, p] of state.providers) if (p.control) app.route(`/${name}`, p.control);
+  return app;
+}

@@ -1,0 +1,97 @@
+/**
+ * The contract between the core and a provider. A provider is a folder with a definition that
+ * builds its routes from the shared services; the core mounts it under `/<name>`, runs faults,
+ * magic words and the journal around it, and renders anything unexpected through the provider's
+ * own error shape.
+ */
+import type { HttpBindings } from "@hono/node-server";
+import type { Context, Hono } from "hono";
+import type { Clock } from "./clock.js";
+import type { FileStore } from "./file-store.js";
+import type { ImageLimits } from "./images.js";
+import type { JobDirectives } from "./job-engine.js";
+import type { JobStore } from "./job-store.js";
+import type { TenantStore } from "./tenants.js";
+
+/** Hono environment of every provider route. */
+export type EmulatorEnv = {
+  Bindings: Partial<HttpBindings>;
+  Variables: {
+    /** The key the request carried (as the provider reads it), if any. */
+    tenantKey: string | undefined;
+    /** Job directives from faults and magic words for this request. */
+    directives: JobDirectives;
+    /** Absolute URL of the provider's root for this request, e.g. `http://127.0.0.1:4000/aitubo`. */
+    providerBase: string;
+  };
+};
+
+/** Context of a provider route. */
+export type EmulatorContext = Context<EmulatorEnv>;
+
+/** What the core asks a provider to render in its own error shape. */
+export interface ErrorRequest {
+  status: number;
+  message: string;
+  /** Why: an injected fault, a 429, an unknown route, or a bug caught by the core. */
+  kind: "fault" | "rate-limit" | "not-found" | "internal";
+  /** Seconds, for 429s. */
+  retryAfter?: number;
+}
+
+/** Settings every provider sees. */
+export interface EmulatorSettings {
+  startCredit: number;
+  strictKeys: boolean;
+  imageLimits: ImageLimits;
+  /** Options for one provider, from `createEmulators({ providerOptions: { tams: {...} } })`. */
+  providerOptions: Record<string, unknown>;
+}
+
+/** The services a provider builds on. */
+export interface ProviderContext {
+  readonly name: string;
+  readonly clock: Clock;
+  readonly tenants: TenantStore;
+  readonly jobs: JobStore;
+  readonly files: FileStore;
+  readonly settings: EmulatorSettings;
+  /** This provider's options (from `providerOptions[name]`), or `{}`. */
+  readonly options: Record<string, unknown>;
+  /** Logs a line (the server prints it; tests can capture it). */
+  log(line: string): void;
+}
+
+/** A built provider. */
+export interface ProviderInstance {
+  /** The provider's routes, relative to its prefix. Handlers throw `HTTPException` with a ready `res`. */
+  app: Hono<EmulatorEnv>;
+  /** Extra control-plane routes, mounted at `/__emulator/<name>`. */
+  control?: Hono;
+  /** Drops provider-global state (all, or one key's); per-tenant state goes with the tenant. */
+  reset?(key?: string): void;
+  /** Describes provider state for `GET /__emulator/state`. */
+  describe?(): Record<string, unknown>;
+}
+
+/** A provider, as the registry lists it. */
+export interface ProviderDefinition {
+  /** URL prefix and registry key: `aitubo`, `tams`, ... */
+  readonly name: string;
+  readonly title: string;
+  /** The provider's own production base URL (for the README and the conformance `live` target). */
+  readonly liveBaseUrl: string;
+  /** Where its docs are, for humans. */
+  readonly docs: string;
+  /** The tenant key a request carries, read the way the provider reads it. */
+  identify(c: EmulatorContext): string | undefined;
+  /** Builds the provider over the shared services. */
+  create(ctx: ProviderContext): ProviderInstance;
+  /** Renders an error in the provider's body shape and HTTP status. */
+  renderError(error: ErrorRequest): Response;
+}
+
+/** Convenience for providers: the directives of this request. */
+export function directivesOf(c: EmulatorContext): JobDirectives {
+  return c.get("directives") ?? {};
+}

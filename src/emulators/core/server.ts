@@ -1,0 +1,284 @@
+/**
+ * One Hono app for every provider: each mounted under `/<name>`, the control plane under
+ * `/__emulator`, optional per-provider ports, graceful shutdown. Knows providers only through
+ * their {@link ProviderDefinition}.
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { type Clock, type ClockOptions, createClock } from "./clock.js";
+import { createControlPlane } from "./control-plane.js";
+import { createFaultSet, type FaultRuleInput, faultRuleSchema } from "./faults.js";
+import { createFileStore } from "./file-store.js";
+import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from "./images.js";
+import { createJobStore } from "./job-store.js";
+import { createJournal } from "./journal.js";
+import type { EmulatorEnv, EmulatorSettings, ProviderDefinition, ProviderInstance } from "./provider.js";
+import { DROP_HEADER, providerMiddleware } from "./provider-middleware.js";
+import { createTenantStore } from "./tenants.js";
+
+/** Options of {@link createEmulatorServer}. */
+export interface EmulatorServerOptions {
+  /** A clock, or options for one. Default: realtime. */
+  clock?: Clock | ClockOptions;
+  /** Balance of a key the first time it is seen. Default 100000. */
+  startCredit?: number;
+  /** Reject keys that were not registered, with each provider's own auth error. */
+  strictKeys?: boolean;
+  /** Keys to register at start, with their balances. */
+  keys?: Record<string, number>;
+  /** Fault rules active from the start. */
+  faults?: FaultRuleInput[];
+  imageLimits?: Partial<ImageLimits>;
+  /** Byte budget of the rendered-image cache. Default 64 MiB. */
+  imageCacheBytes?: number;
+  /** Options per provider, by name. */
+  providerOptions?: Record<string, Record<string, unknown>>;
+  /** Where log lines go. Default: nowhere. */
+  log?: (line: string) => void;
+}
+
+/** Options of {@link EmulatorServer.listen}. */
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+  /** Extra ports serving one provider at the root, for clients that cannot take a path prefix. */
+  providerPorts?: Record<string, number>;
+}
+
+/** A running server. */
+export interface Listening {
+  /** The main URL, e.g. `http://127.0.0.1:4000`. */
+  url: string;
+  /** Each provider's base URL (its own port's root when it has one). */
+  urls: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** The emulators, in process, ready to answer or listen. */
+export interface EmulatorServer {
+  /** The Hono app (for `app.request` in tests). */
+  readonly app: Hono;
+  /**
+   * A `fetch` that calls the app in process. A dropped-connection fault rejects like a network error.
+   * Relative URLs resolve against `http://localhost`.
+   */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  readonly clock: Clock;
+  readonly providers: string[];
+  readonly settings: EmulatorSettings;
+  /** Drops all state (or one key's): tenants, jobs, files, journal; a full reset also clears faults and clock advances. */
+  reset(key?: string): void;
+  listen(options?: ListenOptions): Promise<Listening>;
+  /** Closes every listening server and stops the clock's timer. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_START_CREDIT = 100_000;
+
+/**
+ * Builds the emulator server for the given providers.
+ * @example
+ * const server = createEmulatorServer([aitubo], { clock: { mode: "instant" } });
+ * const res = await server.fetch("/aitubo/api/job/models");
+ */
+export function createEmulatorServer(
+  definitions: readonly ProviderDefinition[],
+  options: EmulatorServerOptions = {},
+): EmulatorServer {
+  const clock =
+    options.clock && "now" in options.clock ? options.clock : createClock(options.clock as ClockOptions);
+  const startedAt = clock.now();
+  const log = options.log ?? (() => {});
+  const settings: EmulatorSettings = {
+    startCredit: options.startCredit ?? DEFAULT_START_CREDIT,
+    strictKeys: options.strictKeys ?? false,
+    imageLimits: { ...DEFAULT_IMAGE_LIMITS, ...options.imageLimits },
+    providerOptions: options.providerOptions ?? {},
+  };
+  const tenants = createTenantStore({
+    startCredit: settings.startCredit,
+    strictKeys: settings.strictKeys,
+    now: clock.now,
+  });
+  const jobs = createJobStore(clock.now);
+  const files = createFileStore({ now: clock.now, cacheBytes: options.imageCacheBytes });
+  const journal = createJournal();
+  const faults = createFaultSet();
+  const initialFaults = (options.faults ?? []).map((r) => faultRuleSchema.parse(r));
+  faults.set(initialFaults);
+  const registerKeys = () => {
+    for (const [key, balance] of Object.entries(options.keys ?? {})) tenants.register(key, balance);
+  };
+  registerKeys();
+
+  const instances = new Map<string, ProviderInstance>();
+  const defs = new Map<string, ProviderDefinition>();
+  for (const def of definitions) {
+    if (defs.has(def.name)) throw new Error(`provider ${def.name} is registered twice`);
+    defs.set(def.name, def);
+    instances.set(
+      def.name,
+      def.create({
+        name: def.name,
+        clock,
+        tenants,
+        jobs,
+        files,
+        settings,
+        options: (settings.providerOptions[def.name] ?? {}) as Record<string, unknown>,
+        log: (line) => log(`[${def.name}] ${line}`),
+      }),
+    );
+  }
+
+  /** Wraps a provider's routes with the core middleware, error rendering and a provider-shaped 404. */
+  const mount = (def: ProviderDefinition, prefix: string): Hono<EmulatorEnv> => {
+    const wrapper = new Hono<EmulatorEnv>();
+    wrapper.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal }));
+    wrapper.route("/", instances.get(def.name)!.app);
+    wrapper.all("*", (c) =>
+      def.renderError({
+        status: 404,
+        kind: "not-found",
+        message: `no such endpoint: ${c.req.method} ${c.req.path}`,
+      }),
+    );
+    wrapper.onError((err) => {
+      if (err instanceof HTTPException) return err.getResponse();
+      // A bug, not the client's fault: log it, answer in the provider's 500 shape, never a stack trace.
+      log(`[${def.name}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return def.renderError({ status: 500, kind: "internal", message: "internal server error" });
+    });
+    return wrapper;
+  };
+
+  const reset = (key?: string) => {
+    if (key === undefined) {
+      tenants.clear();
+      jobs.clear();
+      files.clear();
+      journal.clear();
+      faults.set(initialFaults);
+      clock.reset();
+      registerKeys();
+    } else {
+      tenants.delete(key);
+      jobs.deleteTenant(key);
+      files.deleteTenant(key);
+      journal.deleteTenant(key);
+      if (options.keys?.[key] !== undefined) tenants.register(key, options.keys[key]);
+    }
+    for (const p of instances.values()) p.reset?.(key);
+  };
+
+  const app = new Hono();
+  app.route(
+    "/__emulator",
+    createControlPlane({
+      clock,
+      tenants,
+      jobs,
+      files,
+      journal,
+      faults,
+      providers: instances,
+      startedAt,
+      reset,
+    }),
+  );
+  for (const def of definitions) app.route(`/${def.name}`, mount(def, `/${def.name}`));
+  app.get("/", (c) =>
+    c.json({
+      name: "imagegen-emulators",
+      providers: Object.fromEntries(
+        definitions.map((d) => [d.name, `${new URL(c.req.url).origin}/${d.name}`]),
+      ),
+      control: `${new URL(c.req.url).origin}/__emulator`,
+    }),
+  );
+  app.notFound((c) =>
+    c.json(
+      {
+        error: {
+          message: `no route ${c.req.path}; providers are mounted at ${[...defs.keys()].map((n) => `/${n}`).join(", ")}`,
+        },
+      },
+      404,
+    ),
+  );
+
+  const closers = new Set<() => Promise<void>>();
+
+  const listenOne = (
+    fetchApp: Hono,
+    port: number,
+    host: string,
+  ): Promise<{ url: string; close: () => Promise<void> }> =>
+    new Promise((resolve, reject) => {
+      const server = serve({ fetch: fetchApp.fetch, port, hostname: host }, (info: AddressInfo) => {
+        const h = info.address.includes(":") ? `[${info.address}]` : info.address;
+        const close = () =>
+          new Promise<void>((done) => {
+            closers.delete(close);
+            if ("closeAllConnections" in server) server.closeAllConnections();
+            server.close(() => done());
+          });
+        closers.add(close);
+        resolve({ url: `http://${h}:${info.port}`, close });
+      });
+      server.once("error", reject);
+    });
+
+  return {
+    app,
+    clock,
+    settings,
+    providers: [...defs.keys()],
+    reset,
+    async fetch(input, init) {
+      const request =
+        input instanceof Request
+          ? input
+          : new Request(new URL(String(input), "http://localhost"), init as RequestInit | undefined);
+      const res = await app.fetch(request);
+      if (res.headers.has(DROP_HEADER))
+        throw new TypeError("fetch failed: connection dropped (emulator fault)");
+      return res;
+    },
+    async listen(listenOptions = {}) {
+      const host = listenOptions.host ?? "127.0.0.1";
+      const main = await listenOne(app, listenOptions.port ?? 4000, host);
+      const urls: Record<string, string> = Object.fromEntries(
+        definitions.map((d) => [d.name, `${main.url}/${d.name}`]),
+      );
+      const extra: (() => Promise<void>)[] = [];
+      try {
+        for (const [name, port] of Object.entries(listenOptions.providerPorts ?? {})) {
+          const def = defs.get(name);
+          if (!def) throw new Error(`unknown provider ${name} in providerPorts`);
+          const solo = new Hono();
+          solo.route("/", mount(def, ""));
+          const one = await listenOne(solo, port, host);
+          urls[name] = one.url;
+          extra.push(one.close);
+        }
+      } catch (err) {
+        await Promise.all([main.close(), ...extra.map((c) => c())]);
+        throw err;
+      }
+      return {
+        url: main.url,
+        urls,
+        close: async () => {
+          await Promise.all([main.close(), ...extra.map((c) => c())]);
+        },
+      };
+    },
+    async close() {
+      await Promise.all([...closers].map((c) => c()));
+      clock.dispose();
+    },
+  };
+}

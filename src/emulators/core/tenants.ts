@@ -1,0 +1,91 @@
+/**
+ * Tenants: all state is kept per API key, so each test isolates itself by using its own key.
+ *
+ * An unknown key gets the starting balance the first time it is seen, unless the store is strict,
+ * in which case only registered keys resolve and the provider answers with its own auth error.
+ */
+import { type CreditLedger, createCreditLedger } from "./credit-ledger.js";
+
+/** One API key's world. */
+export interface Tenant {
+  readonly key: string;
+  /** Registered through the control plane or options (as opposed to made up on first sight). */
+  registered: boolean;
+  readonly createdAt: number;
+  readonly ledger: CreditLedger;
+  /** Provider-owned per-tenant state (an idempotency index, a favourites list...), by provider name. */
+  readonly scopes: Map<string, unknown>;
+}
+
+/** Options for {@link createTenantStore}. */
+export interface TenantStoreOptions {
+  startCredit: number;
+  strictKeys: boolean;
+  now: () => number;
+}
+
+/** The tenants of one emulator server. */
+export interface TenantStore {
+  readonly strict: boolean;
+  /** The tenant for a key, creating it unless the store is strict. `undefined` means "reject". */
+  resolve(key: string): Tenant | undefined;
+  /** The tenant for a key, if it exists; never creates. */
+  peek(key: string): Tenant | undefined;
+  /** Registers (or updates) a key; registered keys pass strict mode. */
+  register(key: string, balance?: number): Tenant;
+  list(): Tenant[];
+  delete(key: string): boolean;
+  clear(): void;
+}
+
+/**
+ * Provider state for one tenant, created on first use.
+ * @example
+ * const idempotency = tenantScope(tenant, "tams", () => new Map<string, string>());
+ */
+export function tenantScope<T>(tenant: Tenant, provider: string, init: () => T): T {
+  let value = tenant.scopes.get(provider) as T | undefined;
+  if (value === undefined) {
+    value = init();
+    tenant.scopes.set(provider, value);
+  }
+  return value;
+}
+
+/** Creates the tenant store. */
+export function createTenantStore(options: TenantStoreOptions): TenantStore {
+  const tenants = new Map<string, Tenant>();
+  const make = (key: string, registered: boolean, balance: number): Tenant => {
+    const tenant: Tenant = {
+      key,
+      registered,
+      createdAt: options.now(),
+      ledger: createCreditLedger(balance, options.now),
+      scopes: new Map(),
+    };
+    tenants.set(key, tenant);
+    return tenant;
+  };
+  return {
+    strict: options.strictKeys,
+    resolve(key) {
+      const found = tenants.get(key);
+      if (found) return found.registered || !options.strictKeys ? found : undefined;
+      if (options.strictKeys) return undefined;
+      return make(key, false, options.startCredit);
+    },
+    peek: (key) => tenants.get(key),
+    register(key, balance) {
+      const found = tenants.get(key);
+      if (found) {
+        found.registered = true;
+        if (balance !== undefined) found.ledger.set(balance);
+        return found;
+      }
+      return make(key, true, balance ?? options.startCredit);
+    },
+    list: () => [...tenants.values()],
+    delete: (key) => tenants.delete(key),
+    clear: () => tenants.clear(),
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * The providers. Adding one is a folder under `src/emulators/` plus one line here.
+ */
+import type { ProviderDefinition } from "./core/provider.js";
+
+/** Every provider the emulator serves, in banner order. */
+export const PROVIDERS: readonly ProviderDefinition[] = [];
+
+/** A provider by name. */
+export function findProvider(name: string): ProviderDefinition | undefined {
+  return PROVIDERS.find((p) => p.name === name);
+}
