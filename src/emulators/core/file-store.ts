@@ -127,3 +127,21 @@ export function createFileStore(options: FileStoreOptions): FileStore {
     cache,
   };
 }
+
+/**
+ * The HTTP answer for a file read: the bytes with their type, or `undefined` when missing or
+ * expired (the provider answers those in its own shape).
+ */
+export function fileResponse(result: ReadResult): Response | undefined {
+  if (result.status !== "ok") return undefined;
+  const { bytes, contentType } = result.body;
+  return new Response(new Uint8Array(bytes), {
+    status: 200,
+    headers: {
+      "content-type": contentType,
+      "content-length": String(bytes.byteLength),
+      // Results never change once made (renders are deterministic), so clients may cache them.
+      "cache-control": result.file.kind === "result" ? "public, max-age=3600, immutable" : "private, max-age=60",
+    },
+  });
+}
