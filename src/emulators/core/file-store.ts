@@ -141,7 +141,8 @@ export function fileResponse(result: ReadResult): Response | undefined {
       "content-type": contentType,
       "content-length": String(bytes.byteLength),
       // Results never change once made (renders are deterministic), so clients may cache them.
-      "cache-control": result.file.kind === "result" ? "public, max-age=3600, immutable" : "private, max-age=60",
+      "cache-control":
+        result.file.kind === "result" ? "public, max-age=3600, immutable" : "private, max-age=60",
     },
   });
 }
