@@ -1,0 +1,36 @@
+/**
+ * AIThriving: synchronous Stability-style generation and editing, the image returned as base64.
+ * Mounted under `/aithriving`, so a client's base URL `https://www.aithriving.com` becomes
+ * `http://127.0.0.1:4000/aithriving`.
+ */
+import type { ProviderDefinition } from "../core/provider.js";
+import { aithrivingErrorResponse, codeForStatus } from "./errors.js";
+import { createAithrivingRoutes } from "./routes.js";
+
+/**
+ * The API key as AIThriving reads it: the raw key in `Authorization` [doc examples]; a `Bearer `
+ * prefix is tolerated.
+ */
+export function aithrivingKey(header: string | undefined): string | undefined {
+  const key = header?.replace(/^Bearer\s+/i, "").trim();
+  return key ? key : undefined;
+}
+
+/** The AIThriving provider. */
+export const aithrivingProvider: ProviderDefinition = {
+  name: "aithriving",
+  title: "AIThriving",
+  liveBaseUrl: "https://www.aithriving.com",
+  docs: "https://www.aithriving.com (API documentation pages of each app)",
+  identify: (c) => aithrivingKey(c.req.header("authorization")),
+  create(ctx) {
+    const routes = createAithrivingRoutes(ctx);
+    return {
+      app: routes.app,
+      reset(key) {
+        if (key === undefined) routes.reset();
+      },
+    };
+  },
+  renderError: ({ status, message }) => aithrivingErrorResponse(codeForStatus(status), message, status),
+};
