@@ -332,11 +332,17 @@ export async function cutoutImage(image: Buffer): Promise<Buffer> {
 /** An edge map (Laplacian convolution on greyscale): ControlNet's canny preprocessor, near enough. */
 export async function edgeMap(image: Buffer, format: ImageFormat = "png"): Promise<Buffer> {
   const sharp = await loadSharp();
-  const edges = sharp(image)
-    .greyscale()
-    .convolve({ width: 3, height: 3, kernel: [-1, -1, -1, -1, 8, -1, -1, -1, -1] })
-    .normalise()
-    .threshold(40);
+  // sharp runs its pipeline in a fixed order (colourspace last), so the greyscale is made first,
+  // then convolved as a one-band raw image.
+  const grey = await sharp(image).removeAlpha().greyscale().raw().toBuffer({ resolveWithObject: true });
+  const { width, height } = grey.info;
+  const conv = await sharp(grey.data, { raw: { width, height, channels: 1 } })
+    // The kernel sums to 0, so the scale must be given (sharp's default scale is the kernel's sum).
+    .convolve({ width: 3, height: 3, kernel: [-1, -1, -1, -1, 8, -1, -1, -1, -1], scale: 1 })
+    .extractChannel(0)
+    .raw()
+    .toBuffer();
+  const edges = sharp(conv, { raw: { width, height, channels: 1 } }).threshold(40);
   return encode(edges, format).toBuffer();
 }
 

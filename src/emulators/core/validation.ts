@@ -22,7 +22,10 @@ export function issuePath(path: readonly PropertyKey[]): string {
 export function issueMessage(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? "is required" : `must be ${article(issue.expected)}`;
+      // zod 4 does not keep the input on issues by default; its message says what it received.
+      return issue.input === undefined && /received undefined/.test(issue.message)
+        ? "is required"
+        : `must be ${article(issue.expected)}`;
     case "too_small":
       return issue.origin === "string"
         ? `must be at least ${issue.minimum} characters`

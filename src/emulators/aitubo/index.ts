@@ -1,0 +1,42 @@
+/**
+ * The Aitubo emulator: every endpoint of https://api.aitubo.ai in `docs/aitubo.txt`.
+ */
+import { Hono } from "hono";
+import type { EmulatorEnv, ProviderDefinition } from "../core/provider.js";
+import { createAituboContext } from "./context.js";
+import { AITUBO_CODES, AITUBO_MESSAGES, aituboErrorResponse, codeForStatus } from "./errors.js";
+import { catalogRoutes } from "./routes-catalog.js";
+import { fileRoutes } from "./routes-files.js";
+import { jobRoutes } from "./routes-jobs.js";
+
+/** The Aitubo provider. */
+export const aituboProvider: ProviderDefinition = {
+  name: "aitubo",
+  title: "Aitubo",
+  liveBaseUrl: "https://api.aitubo.ai",
+  docs: "https://api.aitubo.ai (docs/aitubo.txt)",
+  // [doc] Authorization: Bearer <key>. A bare key is tolerated [inferred].
+  identify: (c) =>
+    c.req
+      .header("authorization")
+      ?.replace(/^Bearer\s+/i, "")
+      .trim() || undefined,
+  renderError: ({ status, message, kind }) => {
+    const name = codeForStatus(status);
+    return aituboErrorResponse(name, kind === "internal" ? AITUBO_MESSAGES.internal : message, status);
+  },
+  create(core) {
+    const ctx = createAituboContext(core);
+    const app = new Hono<EmulatorEnv>();
+    app.route("/", catalogRoutes(ctx));
+    app.route("/", jobRoutes(ctx));
+    app.route("/", fileRoutes(ctx));
+    return {
+      app,
+      reset: (key) => {
+        if (key === undefined) ctx.ids.reset();
+      },
+      describe: () => ({ codes: AITUBO_CODES }),
+    };
+  },
+};

@@ -1,0 +1,88 @@
+/**
+ * How each result image is made: recipes over the core's image operations, registered in the
+ * file store and rendered on first fetch.
+ */
+import {
+  blendImages,
+  depthMap,
+  edgeMap,
+  type ImageFormat,
+  maskedComposite,
+  poseMap,
+  renderPlaceholder,
+  resizeImage,
+} from "../core/images.js";
+import type { ImageSource } from "./sources.js";
+
+/** The file extension Aitubo uses for a format. */
+export function extensionOf(format: ImageFormat): string {
+  return format === "jpeg" ? "jpg" : format;
+}
+
+/** The format a create asks for: `imageFormat` [client], else png as in the doc's example. */
+export function formatOf(imageFormat: string | undefined): ImageFormat {
+  if (imageFormat === "jpg" || imageFormat === "jpeg") return "jpeg";
+  if (imageFormat === "webp") return "webp";
+  return "png";
+}
+
+/** Everything a generated image depends on. */
+export interface GenerateRecipe {
+  width: number;
+  height: number;
+  format: ImageFormat;
+  seed: number | string;
+  prompt: string;
+  jobId: string;
+  index: number;
+  modelName?: string;
+  params: Record<string, unknown>;
+  source?: ImageSource;
+  /** img2img denoising strength [0.1, 1]: how far the result moves from the source. */
+  strength?: number;
+  mask?: ImageSource;
+  control?: { model: string; strength: number };
+}
+
+/** The control image a ControlNet preprocessor would make from the source. */
+async function controlImage(model: string, source: Buffer, width: number, height: number, seed: string) {
+  if (model === "openpose") return poseMap(width, height, seed);
+  if (model === "depth" || model === "seg" || model === "normal") return depthMap(source);
+  // canny, scribble, mlsd, hed: edge maps of one kind or another.
+  return edgeMap(source);
+}
+
+/** Renders one generated image. Deterministic: same recipe, same bytes. */
+export async function renderGenerated(r: GenerateRecipe): Promise<Buffer> {
+  const seed = `${r.seed}:${r.index}`;
+  const label = [
+    r.modelName,
+    r.control ? `controlnet ${r.control.model}` : undefined,
+    r.source ? "img2img" : undefined,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+  const sourceBytes = r.source && !r.control ? await r.source.bytes() : undefined;
+  const generated = await renderPlaceholder({
+    width: r.width,
+    height: r.height,
+    format: r.mask || r.control ? "png" : r.format,
+    seed,
+    prompt: r.prompt,
+    jobId: r.jobId,
+    label: label || undefined,
+    params: { ...r.params, index: r.index },
+    source: r.mask ? undefined : sourceBytes,
+    // Higher strength = more denoising = less of the source survives.
+    sourceWeight: r.strength !== undefined ? Math.min(0.9, Math.max(0.1, 1 - r.strength + 0.1)) : undefined,
+  });
+  if (r.control && r.source) {
+    const control = await controlImage(r.control.model, await r.source.bytes(), r.width, r.height, seed);
+    return blendImages(generated, control, Math.min(0.8, 0.3 * r.control.strength + 0.1), r.format);
+  }
+  if (r.mask && r.source) {
+    const base = await resizeImage(await r.source.bytes(), r.width, r.height, "png");
+    return maskedComposite(base, generated, await r.mask.bytes(), r.format);
+  }
+  return generated;
+}

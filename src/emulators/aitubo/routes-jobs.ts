@@ -1,0 +1,327 @@
+/**
+ * Job endpoints: create, get, list, upscale, and headshot transforms.
+ */
+import { Hono } from "hono";
+import { estimateAitubo } from "../../credits/aitubo.js";
+import { CONTENT_TYPES, resizeImage } from "../core/images.js";
+import { directivesOf, type EmulatorEnv } from "../core/provider.js";
+import { loadCatalog } from "./catalog.js";
+import {
+  AITUBO,
+  type AituboContext,
+  type Art,
+  fileDomain,
+  jsonBody,
+  optionalTenant,
+  parseWith,
+  requireTenant,
+  tenantState,
+} from "./context.js";
+import { AITUBO_MESSAGES, aituboError } from "./errors.js";
+import { type AituboJob, artView, createDurations, type JobImage, jobStatusView, startJob } from "./jobs.js";
+import { extensionOf, formatOf, renderGenerated } from "./renders.js";
+import { createJobSchema, headshotSchema, pagingSchema, upscaleSchema } from "./schemas.js";
+import { resolveImage } from "./sources.js";
+
+/** [doc] defaults of `/api/job/create`. */
+const DEFAULTS = {
+  negativePrompt: "lowres, bad anatomy, cropped, worst quality, low quality",
+  strength: 0.8,
+  width: 512,
+  height: 512,
+  count: 4,
+  steps: 30,
+  guidanceScale: 7.5,
+  controlStrength: 1,
+};
+
+/** The job routes. */
+export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
+  const app = new Hono<EmulatorEnv>();
+  const { core } = ctx;
+
+  app.post("/api/job/create", async (c) => {
+    const tenant = requireTenant(ctx, c);
+    const body = await jsonBody(c, createJobSchema);
+    const catalog = await loadCatalog();
+    // [doc] "if controlModel is null, this field should be filled"
+    if (!body.modelId && !body.controlModel)
+      aituboError("INVALID_ARGUMENT", "modelId is required when controlModel is not set");
+    const model = body.modelId ? catalog.models.find((m) => m.id === body.modelId) : undefined;
+    if (body.modelId && !model)
+      aituboError("INVALID_ARGUMENT", `modelId ${body.modelId} is not a known model (see /api/model/list)`);
+    if (body.controlModel && model && !model.controlNet) {
+      // [doc] "Make sure that the model supports ControlNet"
+      aituboError("INVALID_ARGUMENT", `modelId ${model.id} (${model.name}) does not support ControlNet`);
+    }
+    if (body.controlModel && !body.imagePath)
+      aituboError("INVALID_ARGUMENT", "imagePath is required with controlModel");
+    if (body.maskImage && !body.imagePath)
+      aituboError("INVALID_ARGUMENT", "imagePath is required with maskImage");
+    const source = body.imagePath ? resolveImage(ctx, c, "imagePath", body.imagePath) : undefined;
+    const mask = body.maskImage ? resolveImage(ctx, c, "maskImage", body.maskImage) : undefined;
+
+    const width = body.width ?? DEFAULTS.width;
+    const height = body.height ?? DEFAULTS.height;
+    const count = body.count ?? DEFAULTS.count;
+    const steps = body.steps ?? DEFAULTS.steps;
+    const format = formatOf(body.imageFormat);
+    const seed = body.seed !== undefined && body.seed >= 0 ? body.seed : undefined;
+    const estimate = estimateAitubo("create", body);
+    const args: Record<string, unknown> = {
+      prompt: body.prompt,
+      negativePrompt: body.negativePrompt ?? DEFAULTS.negativePrompt,
+      strength: body.strength ?? DEFAULTS.strength,
+      width,
+      height,
+      count,
+      steps,
+      ...(body.modelId ? { modelId: body.modelId } : {}),
+      ...(body.imagePath ? { imagePath: body.imagePath } : {}),
+      ...(body.maskImage ? { maskImage: body.maskImage } : {}),
+      ...(body.controlModel
+        ? {
+            controlModel: body.controlModel,
+            controlStrength: body.controlStrength ?? DEFAULTS.controlStrength,
+          }
+        : {}),
+      ...(body.guidanceScale !== undefined ? { guidanceScale: body.guidanceScale } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+    };
+    const { job, balance } = startJob(ctx, {
+      tenant,
+      kind: "create",
+      args,
+      credits: estimate.total,
+      durations: createDurations(count, width, height, steps),
+      directives: directivesOf(c),
+      makeImages: (jobId) =>
+        Array.from({ length: count }, (_, index) => {
+          const artId = ctx.ids.objectId(core.clock.now());
+          const path = `images/art/${jobId}/${ctx.ids.xid(core.clock.now())}.${extensionOf(format)}`;
+          core.files.putResult({
+            provider: AITUBO,
+            path,
+            tenantKey: tenant.key,
+            contentType: CONTENT_TYPES[format],
+            createdAt: core.clock.now(),
+            meta: { width, height, artId, jobId },
+            render: () =>
+              renderGenerated({
+                width,
+                height,
+                format,
+                // [inferred] without a seed, the job id seeds the image (still deterministic per job).
+                seed: seed ?? jobId,
+                prompt: body.prompt,
+                jobId,
+                index,
+                modelName: model?.name,
+                params: { provider: AITUBO, modelId: body.modelId, steps, artId },
+                source,
+                strength: source ? (body.strength ?? DEFAULTS.strength) : undefined,
+                mask,
+                control: body.controlModel
+                  ? { model: body.controlModel, strength: body.controlStrength ?? DEFAULTS.controlStrength }
+                  : undefined,
+              }),
+          });
+          const arts = tenantState(tenant).arts;
+          const art: Art = { id: artId, jobId, path, width, height, variants: [] };
+          arts.set(artId, art);
+          return { path, artId };
+        }),
+    });
+    if (body.modelId) tenantState(tenant).usedModels.add(body.modelId);
+    // [doc] {consumedCredit, credit, id}; [client] subCredit too.
+    return c.json({
+      code: 0,
+      data: {
+        id: job.id,
+        credit: Math.round(balance),
+        consumedCredit: estimate.total,
+        subCredit: estimate.total,
+      },
+    });
+  });
+
+  // [doc][client] No key needed: the Go SDK polls without Authorization.
+  app.get("/api/job/get", (c) => {
+    const id = c.req.query("id");
+    if (!id) aituboError("INVALID_ARGUMENT", "id is required (the job id from /api/job/create)");
+    const job = core.jobs.get<AituboJob>(AITUBO, id);
+    // A key, when given, selects the tenant: another tenant's job is not found.
+    const tenant = optionalTenant(ctx, c);
+    if (!job || (tenant && job.tenantKey !== tenant.key))
+      aituboError("NOT_FOUND", `${AITUBO_MESSAGES.jobNotFound}: ${id}`);
+    return c.json({ code: 0, data: jobStatusView(ctx, job, fileDomain(c)) });
+  });
+
+  app.get("/api/job/list", async (c) => {
+    const tenant = requireTenant(ctx, c);
+    const q = parseWith(pagingSchema, c.req.query());
+    const pageIndex = q.pageIndex ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    // Newest first [inferred]; upscale jobs show as variants of their art, not as jobs.
+    const all = core.jobs
+      .list<AituboJob>(AITUBO, tenant.key)
+      .filter((j) => j.data.kind !== "upscale")
+      .reverse();
+    const page = all.slice((pageIndex - 1) * pageSize, pageIndex * pageSize);
+    const jobs = await Promise.all(
+      page.map(async (job) => {
+        const done = core.jobs.view(job).phase === "succeeded";
+        const arts = done
+          ? await Promise.all(
+              job.data.images.map(async (img) => {
+                const v = artView(ctx, tenant, img.artId);
+                const specs = [{ spec: "o", path: img.path }, ...(v?.variants ?? [])];
+                return {
+                  id: img.artId,
+                  images: await Promise.all(
+                    specs.map(async (s) => ({
+                      spec: s.spec,
+                      path: s.path,
+                      size: (await core.files.bytesOf(AITUBO, s.path))?.byteLength ?? 0,
+                    })),
+                  ),
+                };
+              }),
+            )
+          : [];
+        const a = job.data.args;
+        return {
+          id: job.id,
+          createdAt: new Date(job.timeline.createdAt).toISOString(),
+          args: {
+            prompt: a.prompt ?? "",
+            negativePrompt: a.negativePrompt ?? "",
+            strength: a.strength ?? DEFAULTS.strength,
+            width: a.width,
+            height: a.height,
+            count: a.count ?? job.data.images.length,
+            steps: a.steps ?? DEFAULTS.steps,
+          },
+          arts,
+        };
+      }),
+    );
+    return c.json({ code: 0, data: { jobs, total: all.length, domain: fileDomain(c) } });
+  });
+
+  app.post("/api/job/upscale", async (c) => {
+    const tenant = requireTenant(ctx, c);
+    const body = await jsonBody(c, upscaleSchema);
+    const found = artView(ctx, tenant, body.artId);
+    if (!found) aituboError("INVALID_ARGUMENT", `artId ${body.artId} is not one of your images`);
+    const { art } = found;
+    const artJob = core.jobs.get<AituboJob>(AITUBO, art.jobId);
+    if (!artJob || core.jobs.view(artJob).phase !== "succeeded") {
+      aituboError("INVALID_ARGUMENT", `artId ${body.artId}: its job has not finished`);
+    }
+    const source = resolveImage(ctx, c, "imagePath", body.imagePath);
+    const spec = `${body.upscaleFactor}x` as "2x" | "3x" | "4x";
+    const estimate = estimateAitubo("upscale", body);
+    const width = art.width * body.upscaleFactor;
+    const height = art.height * body.upscaleFactor;
+    const ext = art.path.split(".").pop() ?? "png";
+    const format = ext === "jpg" ? "jpeg" : ext === "webp" ? "webp" : "png";
+    const { job, balance } = startJob(ctx, {
+      tenant,
+      kind: "upscale",
+      args: {
+        imagePath: body.imagePath,
+        upscaleFactor: body.upscaleFactor,
+        artId: body.artId,
+        model: body.model ?? "RealESRGAN_x4plus",
+      },
+      credits: estimate.total,
+      // [inferred] an upscale takes about as long as one 512×512 image per factor step.
+      durations: { queuedMs: 300, runningMs: 1000 * body.upscaleFactor },
+      directives: directivesOf(c),
+      makeImages: (jobId): JobImage[] => {
+        const path = art.path.replace(/(\.\w+)$/, `_${spec}$1`);
+        core.files.putResult({
+          provider: AITUBO,
+          path,
+          tenantKey: tenant.key,
+          contentType: CONTENT_TYPES[format],
+          createdAt: core.clock.now(),
+          meta: { width, height, artId: art.id, jobId, spec },
+          render: async () => resizeImage(await source.bytes(), width, height, format),
+        });
+        art.variants = art.variants.filter((v) => v.spec !== spec);
+        art.variants.push({ spec, path, jobId });
+        return [{ path, artId: art.id }];
+      },
+    });
+    return c.json({
+      code: 0,
+      data: { id: job.id, credit: Math.round(balance), consumedCredit: estimate.total },
+    });
+  });
+
+  app.post("/api/transform/create-headshot", async (c) => {
+    const tenant = requireTenant(ctx, c);
+    const body = await jsonBody(c, headshotSchema);
+    const catalog = await loadCatalog();
+    const transform = catalog.transforms.find((t) => t.id === body.transformId);
+    if (!transform)
+      aituboError(
+        "INVALID_ARGUMENT",
+        `transformId ${body.transformId} is not a known transform (see /api/transform/list)`,
+      );
+    const source = resolveImage(ctx, c, "imagePath", body.imagePath);
+    const width = body.width ?? 512;
+    const height = body.height ?? 512;
+    const estimate = estimateAitubo("headshot", body, { headshot: transform.cost });
+    const { job, balance } = startJob(ctx, {
+      tenant,
+      kind: "headshot",
+      args: {
+        imagePath: body.imagePath,
+        transformId: body.transformId,
+        width,
+        height,
+        keepHair: body.keepHair ?? false,
+        keepPose: body.keepPose ?? true,
+      },
+      credits: estimate.total,
+      durations: createDurations(1, width, height, 30),
+      directives: directivesOf(c),
+      makeImages: (jobId) => {
+        const artId = ctx.ids.objectId(core.clock.now());
+        const path = `images/art/${jobId}/${ctx.ids.xid(core.clock.now())}.png`;
+        core.files.putResult({
+          provider: AITUBO,
+          path,
+          tenantKey: tenant.key,
+          contentType: CONTENT_TYPES.png,
+          createdAt: core.clock.now(),
+          meta: { width, height, artId, jobId },
+          render: () =>
+            renderGenerated({
+              width,
+              height,
+              format: "png",
+              seed: jobId,
+              prompt: `headshot: ${transform.name}`,
+              jobId,
+              index: 0,
+              params: { provider: AITUBO, transformId: transform.id },
+              source,
+              strength: 0.5,
+            }),
+        });
+        tenantState(tenant).arts.set(artId, { id: artId, jobId, path, width, height, variants: [] });
+        return [{ path, artId }];
+      },
+    });
+    return c.json({
+      code: 0,
+      data: { id: job.id, credit: Math.round(balance), consumedCredit: estimate.total },
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,81 @@
+/**
+ * Resolving the image a request names (`imagePath`, `image`, `maskImage`): a path in the
+ * emulator's store, an emulator URL, or any other URL, which is never fetched (offline) and
+ * becomes a deterministic placeholder instead.
+ */
+import { renderPlaceholder } from "../core/images.js";
+import type { EmulatorContext } from "../core/provider.js";
+import { AITUBO, type AituboContext } from "./context.js";
+import { aituboError } from "./errors.js";
+
+/** A resolved input image. */
+export interface ImageSource {
+  /** The path in the store, when it is one of ours. */
+  path?: string;
+  /** How the request named it. */
+  ref: string;
+  /** Bytes of the image (rendered on demand). */
+  bytes(): Promise<Buffer>;
+  /** Known size, when the store has it. */
+  width?: number;
+  height?: number;
+}
+
+/** The store path an absolute URL points at, if it names a file we hold. */
+function storePathOf(ctx: AituboContext, c: EmulatorContext, url: URL): string | undefined {
+  const candidates = [url.pathname.replace(/^\/+/, "")];
+  const own = new URL(`${c.get("providerBase")}/file/`);
+  if (url.pathname.startsWith(own.pathname)) candidates.unshift(url.pathname.slice(own.pathname.length));
+  // A real Aitubo file URL (https://file.aitubo.ai/<path>) for a path we also hold.
+  return candidates.find((p) => ctx.core.files.stat(AITUBO, p));
+}
+
+/**
+ * Resolves an image reference; a relative path that is not in the store is a 400 naming `field`.
+ * @example
+ * const src = resolveImage(ctx, c, "imagePath", body.imagePath);
+ */
+export function resolveImage(
+  ctx: AituboContext,
+  c: EmulatorContext,
+  field: string,
+  ref: string,
+): ImageSource {
+  let url: URL | undefined;
+  if (/^https?:\/\//i.test(ref)) {
+    try {
+      url = new URL(ref);
+    } catch {
+      aituboError("INVALID_ARGUMENT", `${field} is not a valid URL`);
+    }
+  }
+  const path = url ? storePathOf(ctx, c, url) : ref.replace(/^\/+/, "");
+  if (path !== undefined) {
+    const stat = ctx.core.files.stat(AITUBO, path);
+    if (!stat)
+      aituboError(
+        "INVALID_ARGUMENT",
+        `${field}: no uploaded image at ${path} (upload it with /api/job/upload-image)`,
+      );
+    return {
+      path,
+      ref,
+      width: stat.meta?.width as number | undefined,
+      height: stat.meta?.height as number | undefined,
+      bytes: async () => (await ctx.core.files.bytesOf(AITUBO, path))!,
+    };
+  }
+  // [inferred] Offline by design: a remote image is not fetched; a placeholder stands in for it.
+  return {
+    ref,
+    bytes: () =>
+      renderPlaceholder({
+        width: 512,
+        height: 512,
+        format: "png",
+        seed: ref,
+        prompt: `remote image (not fetched): ${ref}`,
+        jobId: "source",
+      }),
+  };
+}
