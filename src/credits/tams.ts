@@ -145,7 +145,7 @@ function resolveModel(sdModel: string | undefined, options: TamsOptions) {
   const base = sdModel === undefined ? undefined : options.baseModelOf?.(sdModel);
   const family: TamsModelFamily = tamsModelFamily(base ?? sdModel);
   // An id the catalog cannot resolve and that does not say FLUX is priced as SD (factor 1).
-  const shown = base === undefined && family !== "FLUX" ? "unresolved, priced as SD" : family;
+  const shown = base === undefined && family !== "FLUX" ? "unresolved (priced as SD)" : family;
   const inputs: Record<string, string | number> = {
     modelFactor: tamsModelFactor(family),
     modelFamily: shown,
@@ -438,7 +438,7 @@ function upscalerStage(
       stepsFrom: fallback ? fallback.from : own!.path,
       inputWidth: base.width,
       inputHeight: base.height,
-      sizeFrom: `${base.from}, upscaled by ${target.how}`,
+      sizeFrom: `${base.from} upscaled by ${target.how}`,
     },
     source: target.inferred || fallback ? "inferred" : "documented",
   });
