@@ -1,0 +1,6 @@
+/** Every scenario, by provider. A provider's list lands with (or after) its emulator. */
+import type { Scenario } from "../scenario.js";
+import { AITUBO_SCENARIOS } from "./aitubo/index.js";
+
+/** All scenarios, in report order. */
+export const ALL_SCENARIOS: readonly Scenario[] = [...AITUBO_SCENARIOS] as readonly Scenario[];
