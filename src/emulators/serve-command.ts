@@ -1,0 +1,238 @@
+/**
+ * `imagegen-emulators serve`: parses and validates flags, starts every emulator on one port,
+ * prints a banner with each provider's base URL, and shuts down gracefully on SIGINT/SIGTERM.
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import type { ClockMode } from "./core/clock.js";
+import { faultRuleSchema } from "./core/faults.js";
+import { createEmulators } from "./create-emulators.js";
+import { PROVIDERS } from "./registry.js";
+
+/** Where the command writes. */
+export interface ServeIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+/** The usage text. */
+export const SERVE_USAGE = `Usage: imagegen-emulators serve [options]
+
+Serves every emulator on one port: http://HOST:PORT/<provider> (${PROVIDERS.map((p) => p.name).join(", ")}),
+and the control plane at http://HOST:PORT/__emulator.
+
+  --port N                    port (default 4000; 0 picks a free one)
+  --host H                    host to bind (default 127.0.0.1)
+  --clock MODE                realtime (default) | instant | manual
+  --speed N                   realtime only: emulated ms per wall ms (default 1)
+  --start-credit N            balance of a key the first time it is seen (default 100000)
+  --strict-keys               reject keys that were not registered (--key or PUT /__emulator/tenants/:key)
+  --key KEY=BALANCE           register a key with a balance (repeatable)
+  --providers a,b             serve only these providers
+  --provider-port NAME=PORT   also serve one provider at the root of its own port (repeatable)
+  --faults FILE               fault rules to start with (JSON: an array of rules, or {rules, seed})
+  --rate-limit                TAMS: enforce 5 requests/s per app, as TAMS documents
+  --allow-webhook-host H      TAMS: deliver webhooks to this non-loopback host too (repeatable)
+  --quiet                     no banner, no log lines
+  -h, --help                  this text`;
+
+class UsageError extends Error {}
+
+const CLOCK_MODES: readonly ClockMode[] = ["realtime", "instant", "manual"];
+
+function number(flag: string, value: string | undefined, check: (n: number) => boolean, what: string) {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || !check(n)) {
+    throw new UsageError(`${flag} expects ${what}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function pairs(flag: string, values: readonly string[] | undefined, parseValue: (v: string) => number) {
+  const out: Record<string, number> = {};
+  for (const v of values ?? []) {
+    const eq = v.lastIndexOf("=");
+    if (eq <= 0) throw new UsageError(`${flag} expects NAME=VALUE, got ${JSON.stringify(v)}`);
+    out[v.slice(0, eq)] = parseValue(v.slice(eq + 1));
+  }
+  return out;
+}
+
+/** Parses the flags into emulator and listen options. Throws UsageError with a clear message. */
+async function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      clock: { type: "string" },
+      speed: { type: "string" },
+      "start-credit": { type: "string" },
+      "strict-keys": { type: "boolean" },
+      key: { type: "string", multiple: true },
+      providers: { type: "string" },
+      "provider-port": { type: "string", multiple: true },
+      faults: { type: "string" },
+      "rate-limit": { type: "boolean" },
+      "allow-webhook-host": { type: "string", multiple: true },
+      quiet: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const port =
+    number("--port", values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, "a port 0–65535") ??
+    4000;
+  const clockMode = (values.clock ?? "realtime") as ClockMode;
+  if (!CLOCK_MODES.includes(clockMode))
+    throw new UsageError(
+      `--clock expects one of ${CLOCK_MODES.join(", ")}, got ${JSON.stringify(values.clock)}`,
+    );
+  const speed = number("--speed", values.speed, (n) => n > 0 && n <= 1e6, "a number > 0");
+  if (speed !== undefined && clockMode !== "realtime")
+    throw new UsageError("--speed only applies to --clock realtime");
+  const startCredit = number(
+    "--start-credit",
+    values["start-credit"],
+    (n) => n >= 0 && n <= 1e12,
+    "a number >= 0",
+  );
+  const known = PROVIDERS.map((p) => p.name);
+  const providers = values.providers
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const p of providers ?? []) {
+    if (!known.includes(p))
+      throw new UsageError(`--providers: unknown provider ${JSON.stringify(p)}; known: ${known.join(", ")}`);
+  }
+  if (providers && providers.length === 0) throw new UsageError("--providers needs at least one provider");
+  const keys = pairs("--key", values.key, (v) => {
+    const n = number("--key", v, (x) => x >= 0, "KEY=BALANCE with a balance >= 0")!;
+    return n;
+  });
+  const providerPorts = pairs(
+    "--provider-port",
+    values["provider-port"],
+    (v) =>
+      number(
+        "--provider-port",
+        v,
+        (n) => Number.isInteger(n) && n > 0 && n <= 65535,
+        "NAME=PORT with a port 1–65535",
+      )!,
+  );
+  for (const name of Object.keys(providerPorts)) {
+    if (!(providers ?? known).includes(name))
+      throw new UsageError(`--provider-port: ${JSON.stringify(name)} is not a served provider`);
+  }
+  let faults: unknown[] | undefined;
+  if (values.faults) {
+    let text: string;
+    try {
+      text = await readFile(values.faults, "utf8");
+    } catch {
+      throw new UsageError(`--faults: cannot read ${values.faults}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new UsageError(`--faults: ${values.faults} is not valid JSON`);
+    }
+    const rules = Array.isArray(json) ? json : (json as { rules?: unknown[] })?.rules;
+    if (!Array.isArray(rules)) throw new UsageError("--faults: expected an array of rules or {rules: [...]}");
+    rules.forEach((r, i) => {
+      const parsed = faultRuleSchema.safeParse(r);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new UsageError(`--faults: rules[${i}].${issue.path.join(".")}: ${issue.message}`);
+      }
+    });
+    faults = rules;
+  }
+  return {
+    help: values.help ?? false,
+    quiet: values.quiet ?? false,
+    listen: { port, host: values.host ?? "127.0.0.1", providerPorts },
+    emulators: {
+      providers,
+      clock: { mode: clockMode, speed },
+      startCredit,
+      strictKeys: values["strict-keys"] ?? false,
+      keys,
+      faults: faults as never,
+      providerOptions: {
+        tams: {
+          rateLimit: values["rate-limit"] ?? false,
+          allowWebhookHosts: values["allow-webhook-host"] ?? [],
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Runs `serve`. Resolves when the server has stopped (after a signal); returns the exit code.
+ */
+export async function runServeCommand(
+  argv: string[],
+  io: ServeIo,
+  signals: NodeJS.EventEmitter = process,
+): Promise<number> {
+  let opts: Awaited<ReturnType<typeof parse>>;
+  try {
+    opts = await parse(argv);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.stderr(`imagegen-emulators serve: ${(err as Error).message}\n\n${SERVE_USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (opts.help) {
+    io.stdout(`${SERVE_USAGE}\n`);
+    return 0;
+  }
+  const log = opts.quiet ? undefined : (line: string) => io.stderr(`${line}\n`);
+  const emulators = createEmulators({ ...opts.emulators, log });
+  let listening: Awaited<ReturnType<typeof emulators.listen>>;
+  try {
+    listening = await emulators.listen(opts.listen);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    io.stderr(
+      `imagegen-emulators serve: cannot listen: ${e.code === "EADDRINUSE" ? `port ${opts.listen.port} is in use (try --port 0)` : e.message}\n`,
+    );
+    await emulators.close();
+    return 1;
+  }
+  if (!opts.quiet) {
+    const clock = emulators.clock;
+    const width = Math.max(...emulators.providers.map((p) => p.length), "control".length) + 2;
+    io.stdout(
+      [
+        `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
+        ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
+        `  ${"control".padEnd(width)}${listening.url}/__emulator`,
+        "",
+      ].join("\n"),
+    );
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      signals.off("SIGINT", stop);
+      signals.off("SIGTERM", stop);
+      resolve();
+    };
+    signals.on("SIGINT", stop);
+    signals.on("SIGTERM", stop);
+  });
+  await listening.close();
+  await emulators.close();
+  if (!opts.quiet) io.stderr("imagegen-emulators stopped\n");
+  return 0;
+}

@@ -1,0 +1,23 @@
+/**
+ * imagegen-emulators, the programmatic API: the emulators, the credit formulas, the conformance
+ * suite's clients and runner.
+ *
+ * @example
+ * import { createEmulators } from "imagegen-emulators";
+ * const emulators = createEmulators({ clock: { mode: "manual" } });
+ * const { url, close } = await emulators.listen({ port: 0 });
+ */
+
+export * as credits from "./credits/index.js";
+export { type Clock, type ClockMode, type ClockOptions, createClock } from "./emulators/core/clock.js";
+export { type FaultRuleInput, MAGIC_WORDS } from "./emulators/core/faults.js";
+export { readImageParams } from "./emulators/core/images.js";
+export type { ProviderContext, ProviderDefinition, ProviderInstance } from "./emulators/core/provider.js";
+export type {
+  EmulatorServer,
+  EmulatorServerOptions,
+  Listening,
+  ListenOptions,
+} from "./emulators/core/server.js";
+export { createEmulators, type EmulatorsOptions } from "./emulators/create-emulators.js";
+export { findProvider, PROVIDERS } from "./emulators/registry.js";
