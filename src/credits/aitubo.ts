@@ -10,7 +10,7 @@
  */
 import { CreditsInputError } from "./errors.js";
 import { mergePrices } from "./prices.js";
-import { asObject, describe, getField, type JsonObject } from "./protojson.js";
+import { asObject, describe, type JsonObject } from "./protojson.js";
 import type { CreditEstimate, CreditLine } from "./types.js";
 
 /** Aitubo's price table, in whole credits. */
@@ -39,11 +39,13 @@ export const AITUBO_CREATE_DEFAULTS = { count: 4, steps: 30, width: 512, height:
 /** The three Aitubo operations that cost credits. */
 export type AituboKind = "create" | "upscale" | "headshot";
 
-/** Reads a JSON integer (Aitubo's Go server decodes ints strictly: no strings, no fractions). */
+/**
+ * Reads a JSON integer. Aitubo's Go server decodes ints strictly (no strings, no fractions) and
+ * knows only the camelCase names, so snake_case spellings are not read here.
+ */
 function readInt(body: JsonObject, name: string, min: number, max?: number): number | undefined {
-  const f = getField(body, name, "");
-  if (!f) return undefined;
-  const v = f.value;
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
   if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || (max !== undefined && v > max)) {
     const range = max !== undefined ? `between ${min} and ${max}` : `≥ ${min}`;
     throw new CreditsInputError(name, `must be an integer ${range}, got ${describe(v)}`);
@@ -103,7 +105,7 @@ export function estimateAitubo(
       break;
     }
     case "headshot": {
-      const transformId = getField(obj, "transformId", "")?.value;
+      const transformId = obj.transformId;
       line = {
         item: `headshot${typeof transformId === "string" ? ` (transform ${transformId})` : ""}`,
         credits: p.headshot,
