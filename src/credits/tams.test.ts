@@ -296,3 +296,123 @@ describe("estimateTamsTemplate", () => {
     expect(e.total).toBe(2);
   });
 });
+
+describe("estimateTamsStages: the doc's own request bodies", () => {
+  // Bodies copied from tensorart-tams.txt (prompts trimmed); no credits are published for them,
+  // so the figures below are the formula worked by hand.
+  it("img2img inpaint without DIFFUSION ('Complete request example')", () => {
+    const e = estimateTamsStages([
+      {
+        type: "INPUT_INITIALIZE",
+        inputInitialize: { seed: "-1", imageResourceId: "67f8de0b-4949-4f88-abb4-cf57b16459da", count: 1 },
+      },
+      {
+        type: "IMAGE_TO_INPAINT",
+        imageToInpaint: {
+          resizeMode: "JUST_RESIZE",
+          maskImageResourceId: "48203af7-6b07-4f1c-8506-f3f545613653",
+          maskBlur: 4,
+          inpaintingFill: "ORIGINAL",
+          inpaintFullRes: true,
+          inpaintFullResPadding: 32,
+          diffusion: {
+            width: 512,
+            height: 768,
+            prompts: [{ text: "crying" }],
+            negativePrompts: [{ text: " (worst quality" }, {}],
+            sdModel: "681693017352010007",
+            sdVae: "None",
+            sampler: "DPM++ 3M SDE Karras",
+            steps: 25,
+            cfgScale: 5,
+            clipSkip: 2,
+            denoisingStrength: 0.4,
+            lora: {},
+          },
+        },
+      },
+    ]);
+    // 1 * 1 * CEIL(25/5)/5 * CEIL(512*768/1048576*2 = 0.75)/2 = 1 * 0.5
+    expect(e.total).toBe(0.5);
+  });
+
+  it("txt2img + upscaler to 1536×2304 ('Inpaint' first request)", () => {
+    const e = estimateTamsStages([
+      { type: "INPUT_INITIALIZE", inputInitialize: { seed: "933011881", count: 1 } },
+      {
+        type: "DIFFUSION",
+        diffusion: {
+          width: 512,
+          height: 768,
+          sdModel: "681693017352010007",
+          steps: 25,
+          cfgScale: 5,
+          lora: {},
+        },
+      },
+      {
+        type: "IMAGE_TO_UPSCALER",
+        imageToUpscaler: {
+          hrUpscaler: "4x-AnimeSharp",
+          hrResizeX: 1536,
+          hrResizeY: 2304,
+          hrSecondPassSteps: 10,
+          denoisingStrength: 0.4,
+        },
+      },
+    ]);
+    // DIFFUSION 1.0; UPSCALER 0.4 * CEIL(1536*2304/1048576*2 = 6.75)/2 = 0.4 * 3.5 = 1.4
+    expect(e.items.map((l) => l.credits)).toEqual([0, 1, 1.4]);
+    expect(e.total).toBe(2.4);
+  });
+
+  it("ADETAILER and UPSCALER without DIFFUSION take size and steps from their nested diffusion", () => {
+    const nested = {
+      width: 512,
+      height: 512,
+      prompts: [{ text: "1girl" }],
+      steps: 15,
+      sd_model: "600423083519508503",
+    };
+    const init = { type: "INPUT_INITIALIZE", inputInitialize: { image_resource_id: "f204c24a", count: 1 } };
+    const ad = estimateTamsStages([
+      init,
+      {
+        type: "IMAGE_TO_ADETAILER",
+        image_to_adetailer: {
+          args: [{ ad_model: "face_yolov8s.pt", ad_confidence: 0.7 }],
+          diffusion: nested,
+        },
+      },
+    ]);
+    // no ad_steps: the schema's example 20 (inferred) → 0.8 * CEIL(0.5)/2 = 0.4
+    expect(ad.items[1]).toMatchObject({ credits: 0.4, source: "inferred" });
+    const up = estimateTamsStages([
+      init,
+      {
+        type: "IMAGE_TO_UPSCALER",
+        image_to_upscaler: {
+          hr_upscaler: "Latent",
+          hr_scale: 2,
+          hr_second_pass_steps: 10,
+          diffusion: nested,
+        },
+      },
+    ]);
+    // 1024×1024 at 10 steps: 0.4 * CEIL(2)/2 = 0.4
+    expect(up.items[1]).toMatchObject({
+      credits: 0.4,
+      source: "documented",
+      inputs: { width: 1024, height: 1024 },
+    });
+  });
+
+  it("shows the video formula's exact value before rounding", () => {
+    const e = estimateTamsStages([
+      { type: "VIDEO_DIFFUSION", videoDiffusion: { sdModel: "HUNYUANVIDEO", totalFrames: 30 } },
+    ]);
+    expect(e.items[0]!.formula).toBe(
+      "ROUND((TOTAL_FRAMES + 1) * COEFFICIENT * DISCOUNT * 1.25, 2) = ROUND((30 + 1) * 0.45 * 1.0 * 1.25, 2) = ROUND(17.4375, 2) = 17.44",
+    );
+  });
+});
