@@ -8,7 +8,7 @@
  * const { url, close } = await emulators.listen({ port: 0 });
  */
 
-export * as credits from "./credits/index.js";
+export * from "./credits/index.js";
 export { type Clock, type ClockMode, type ClockOptions, createClock } from "./emulators/core/clock.js";
 export { type FaultRuleInput, MAGIC_WORDS } from "./emulators/core/faults.js";
 export { readImageParams } from "./emulators/core/images.js";
