@@ -1,0 +1,38 @@
+/**
+ * Qolaba: text-to-image, image-to-image and ControlNet behind one envelope, with Celery-queued
+ * tasks. Mounted under `/qolaba` (and `/qolaba/api/v1`); the docs print no base URL.
+ */
+import type { ProviderDefinition } from "../core/provider.js";
+import { errorForStatus, QOLABA_MESSAGES, qolabaErrorResponse } from "./errors.js";
+import { createQolabaRoutes } from "./routes.js";
+
+/** The API key as Qolaba reads it: `Authorization: Bearer <key>` [doc]; anything else is no key. */
+export function qolabaKey(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S.*)$/i.exec(header?.trim() ?? "");
+  return m ? m[1]!.trim() : undefined;
+}
+
+/** The Qolaba provider. */
+export const qolabaProvider: ProviderDefinition = {
+  name: "qolaba",
+  title: "Qolaba",
+  // [inferred] the B2B API's host; the docs print none. Configure the live target's base URL.
+  liveBaseUrl: "https://qolaba-server-b2b.up.railway.app/api/v1",
+  docs: "https://docs.qolaba.ai",
+  identify: (c) => qolabaKey(c.req.header("authorization")),
+  create(ctx) {
+    const routes = createQolabaRoutes(ctx);
+    return {
+      app: routes.app,
+      reset(key) {
+        if (key === undefined) routes.reset();
+      },
+    };
+  },
+  renderError: ({ status, message, kind }) => {
+    const name = errorForStatus(status);
+    // An unknown route is FastAPI's "Not Found"; anything else carries the core's message.
+    const data = kind === "not-found" ? QOLABA_MESSAGES.notFound : message;
+    return qolabaErrorResponse(name, data, {}, status);
+  },
+};
