@@ -5,6 +5,7 @@
  * anywhere. The emulator target is the only place the conformance suite touches `src/emulators/`.
  */
 import { randomBytes } from "node:crypto";
+import type { ProviderDefinition } from "../emulators/core/provider.js";
 import { createEmulatorServer } from "../emulators/core/server.js";
 import { PROVIDERS } from "../emulators/registry.js";
 import { type ControlPlane, createControlPlane } from "./control.js";
@@ -51,6 +52,8 @@ export interface TargetSpec {
   env?: Record<string, string | undefined>;
   /** Providers the run needs (live refuses if one has no key). Default: all. */
   providers?: readonly ProviderName[];
+  /** The emulator target's providers. Default: the registry's `PROVIDERS`. */
+  emulatorProviders?: readonly ProviderDefinition[];
 }
 
 /** A target the user asked for but cannot be built (no key, bad URL): the CLI prints the message. */
@@ -108,7 +111,10 @@ export async function createTarget(spec: TargetSpec = {}): Promise<Target> {
   const wanted = spec.target ?? "emulator";
   if (wanted === "emulator") {
     // Strict keys: "wrong key" answers as it would live; every scenario key is registered first.
-    const server = createEmulatorServer(PROVIDERS, { clock: { mode: "instant" }, strictKeys: true });
+    const server = createEmulatorServer(spec.emulatorProviders ?? PROVIDERS, {
+      clock: { mode: "instant" },
+      strictKeys: true,
+    });
     return emulatorLike("emulator", IN_PROCESS_ROOT, server.fetch, spec, () => server.close());
   }
   if (wanted === "live") {

@@ -1,15 +1,17 @@
 /** The provider clients, by provider name (the runner builds one per scenario). */
 import type { ClientOptions } from "../http.js";
 import type { ProviderName } from "../providers.js";
+import { type AithrivingClient, createAithrivingClient } from "./aithriving.js";
 import { type AituboClient, createAituboClient } from "./aitubo.js";
 
+export { type AithrivingClient, createAithrivingClient } from "./aithriving.js";
 export { type AituboClient, createAituboClient } from "./aitubo.js";
 
 /** Each provider's client type. */
 export interface ProviderClients {
   aitubo: AituboClient;
   tams: unknown;
-  aithriving: unknown;
+  aithriving: AithrivingClient;
   qolaba: unknown;
 }
 
@@ -17,6 +19,6 @@ export interface ProviderClients {
 export const CLIENT_FACTORIES: { [P in ProviderName]: (options: ClientOptions) => ProviderClients[P] } = {
   aitubo: createAituboClient,
   tams: () => undefined,
-  aithriving: () => undefined,
+  aithriving: createAithrivingClient,
   qolaba: () => undefined,
 };

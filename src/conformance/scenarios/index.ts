@@ -1,6 +1,10 @@
 /** Every scenario, by provider. A provider's list lands with (or after) its emulator. */
 import type { Scenario } from "../scenario.js";
+import { AITHRIVING_SCENARIOS } from "./aithriving/index.js";
 import { AITUBO_SCENARIOS } from "./aitubo/index.js";
 
 /** All scenarios, in report order. */
-export const ALL_SCENARIOS: readonly Scenario[] = [...AITUBO_SCENARIOS] as readonly Scenario[];
+export const ALL_SCENARIOS: readonly Scenario[] = [
+  ...AITUBO_SCENARIOS,
+  ...AITHRIVING_SCENARIOS,
+] as readonly Scenario[];
