@@ -1,11 +1,13 @@
 /**
  * The providers. Adding one is a folder under `src/emulators/` plus one line here.
  */
+import { aithrivingProvider } from "./aithriving/index.js";
 import { aituboProvider } from "./aitubo/index.js";
 import type { ProviderDefinition } from "./core/provider.js";
+import { qolabaProvider } from "./qolaba/index.js";
 
 /** Every provider the emulator serves, in banner order. */
-export const PROVIDERS: readonly ProviderDefinition[] = [aituboProvider];
+export const PROVIDERS: readonly ProviderDefinition[] = [aituboProvider, aithrivingProvider, qolabaProvider];
 
 /** A provider by name. */
 export function findProvider(name: string): ProviderDefinition | undefined {
