@@ -306,6 +306,18 @@ describe("sd3, ultra, core", () => {
     }
   });
 
+  it("also takes form data, reading numbers from text", async () => {
+    server = aithrivingServer();
+    const res = await send(server, {
+      path: "/api/generate/core",
+      form: { prompt: "fox", aspect_ratio: "9:16", seed: "77", output_format: "webp" },
+    });
+    const body = (await res.json()) as { code: number; data: { image: string; seed: number } };
+    expect(body.code).toBe(0);
+    expect(body.data.seed).toBe(77);
+    expect(await describeBase64(body.data.image)).toMatchObject({ format: "webp", width: 768, height: 1344 });
+  });
+
   it("defaults to 1:1 PNG", async () => {
     server = aithrivingServer();
     const res = await send(server, { path: "/api/generate/ultra", json: { prompt: "fox" } });

@@ -544,6 +544,26 @@ describe("failures, NSFW, credits", () => {
     });
   });
 
+  it("a hung synchronous task answers HTTP 500 at the time limit; not charged", async () => {
+    server = qolabaServer({ clock: { mode: "manual" }, keys: { k: 100 } });
+    let settled = false;
+    const pending = call(server, "/getTextToImage", { ...T2I, prompt: "x emu:hang" }, "Bearer k").then(
+      (r) => {
+        settled = true;
+        return r;
+      },
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    server.clock.advance(59 * 60 * 1000);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    server.clock.advance(2 * 60 * 1000);
+    const res = await pending;
+    expect(res.status).toBe(500);
+    expect(res.body).toMatchObject({ status: "FAILED", error_data: "('TimeLimitExceeded(3600)',)" });
+    expect((await tenantState(server, "k")).balance).toBe(100);
+  });
+
   it("NSFW results are left out of result and flagged, as the backend does", async () => {
     server = qolabaServer();
     const { body } = await call(server, "/getTextToImage", { ...T2I, prompt: "x emu:nsfw", batch: 3 });
