@@ -3,16 +3,18 @@ import type { ClientOptions } from "../http.js";
 import type { ProviderName } from "../providers.js";
 import { type AithrivingClient, createAithrivingClient } from "./aithriving.js";
 import { type AituboClient, createAituboClient } from "./aitubo.js";
+import { createQolabaClient, type QolabaClient } from "./qolaba.js";
 
 export { type AithrivingClient, createAithrivingClient } from "./aithriving.js";
 export { type AituboClient, createAituboClient } from "./aitubo.js";
+export { createQolabaClient, type QolabaClient } from "./qolaba.js";
 
 /** Each provider's client type. */
 export interface ProviderClients {
   aitubo: AituboClient;
   tams: unknown;
   aithriving: AithrivingClient;
-  qolaba: unknown;
+  qolaba: QolabaClient;
 }
 
 /** Builds the client for a provider. */
@@ -20,5 +22,5 @@ export const CLIENT_FACTORIES: { [P in ProviderName]: (options: ClientOptions) =
   aitubo: createAituboClient,
   tams: () => undefined,
   aithriving: createAithrivingClient,
-  qolaba: () => undefined,
+  qolaba: createQolabaClient,
 };

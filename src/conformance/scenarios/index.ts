@@ -2,9 +2,11 @@
 import type { Scenario } from "../scenario.js";
 import { AITHRIVING_SCENARIOS } from "./aithriving/index.js";
 import { AITUBO_SCENARIOS } from "./aitubo/index.js";
+import { QOLABA_SCENARIOS } from "./qolaba/index.js";
 
 /** All scenarios, in report order. */
 export const ALL_SCENARIOS: readonly Scenario[] = [
   ...AITUBO_SCENARIOS,
   ...AITHRIVING_SCENARIOS,
+  ...QOLABA_SCENARIOS,
 ] as readonly Scenario[];
