@@ -28,7 +28,7 @@ describe("conform (default: every provider, emulator target)", () => {
     expect(run.report.results.some((r) => r.outcome === "error")).toBe(false);
     expect(run.stdout).toMatch(/Conformance against emulator/);
     expect(run.stdout).toMatch(/scenarios: \d+ passed, 0 drifted, 0 errored/);
-  });
+  }, 60_000);
 });
 
 describe("conform command line", () => {

@@ -37,7 +37,7 @@ function expectOnlyDriftAt(run: ConformRun, paths: RegExp, check?: string) {
 
 const data = (body: Record<string, unknown>) => body.data as Record<string, unknown>;
 
-describe("conform against a drifted Aitubo", () => {
+describe("conform against a drifted Aitubo", { timeout: 60_000 }, () => {
   it("reports nothing on the unmutated emulator and exits 0", async () => {
     const run = await runAgainst(unmutated);
     expect(run.breaking).toEqual([]);

@@ -28,7 +28,7 @@ afterEach(async () => {
 
 const SCENARIO = ["--provider", "aitubo", "--scenario", "text-to-image"];
 
-describe("recording", () => {
+describe("recording", { timeout: 60_000 }, () => {
   it("writes normalized snapshots with placeholders that keep identity, and never a key", async () => {
     server = await serveDrifted(unmutated);
     const run = await conform([

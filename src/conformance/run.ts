@@ -177,6 +177,7 @@ async function runOne(item: PlanItem, options: RunOptions): Promise<ScenarioResu
   });
   let outcome: Outcome | undefined;
   let reason: string | undefined;
+  let aborted: string | undefined;
   try {
     await (scenario as Scenario<typeof scenario.provider>).run(ctx as never);
   } catch (err) {
@@ -185,6 +186,7 @@ async function runOne(item: PlanItem, options: RunOptions): Promise<ScenarioResu
       reason = err.message;
     } else if (err instanceof ScenarioAbort) {
       reason = err.message;
+      aborted = err.message;
     } else {
       outcome = "error";
       reason = err instanceof Error ? err.message : String(err);
@@ -214,6 +216,17 @@ async function runOne(item: PlanItem, options: RunOptions): Promise<ScenarioResu
       outcome = "error";
       reason = `recording ${file}: ${(err as Error).message}`;
     }
+  }
+  if (aborted !== undefined && !all.some(isBreaking)) {
+    // A scenario that stopped early without saying why in a finding must not pass.
+    all.push({
+      check: "scenario",
+      severity: "breaking",
+      path: "(scenario)",
+      expected: "the scenario runs to its end",
+      actual: `stopped: ${aborted}`,
+      message: "scenario stopped early",
+    });
   }
   const final = applyKnown(all, scenario.knownDifferences);
   outcome ??= final.some(isBreaking) ? "drift" : "pass";

@@ -59,7 +59,18 @@ async function expectSuccess(
     })
   )
     return [];
-  const urls = env?.output?.result ?? [];
+  const urls = env?.output?.result;
+  // A SUCCESS without `result` is the drift itself; counting flags against nothing would only echo it.
+  if (!Array.isArray(urls)) {
+    ctx.expect(false, {
+      check: "schema",
+      path: `${label}: output.result`,
+      expected: "the result URLs (status SUCCESS)",
+      actual: "(missing)",
+      message: "a SUCCESS answer has no result",
+    });
+    return [];
+  }
   ctx.expect(urls.length === expected.count, {
     check: "image",
     path: `${label}: output.result`,
@@ -138,7 +149,16 @@ export async function referenceImage(ctx: QolabaCtx): Promise<string> {
   });
   ctx.check("reference", qolabaEnvelopeSchema, res, { snapshot: false });
   const url = envelopeOf(res)?.output?.result?.[0];
-  if (!url) ctx.abort("the reference text-to-image gave no image");
+  if (!url) {
+    ctx.expect(false, {
+      check: "schema",
+      path: "reference: output.result",
+      expected: "the result URLs (status SUCCESS)",
+      actual: JSON.stringify(envelopeOf(res)?.output),
+      message: "a SUCCESS answer has no result",
+    });
+    return ctx.abort("the reference text-to-image gave no image");
+  }
   return url;
 }
 
