@@ -8,7 +8,7 @@
  */
 import { CONTENT_TYPES } from "../core/images.js";
 import type { JobDirectives } from "../core/job-engine.js";
-import { createTimeline, type JobPhase, outcomeFrom } from "../core/job-engine.js";
+import { createTimeline, type JobPhase, jobView, outcomeFrom } from "../core/job-engine.js";
 import type { Job } from "../core/job-store.js";
 import type { Tenant } from "../core/tenants.js";
 import { TamsError } from "./errors.js";
@@ -137,9 +137,10 @@ export function createJob(state: TamsState, spec: NewJob): TamsJob {
   if (timeline.outcome.kind === "fail") ctx.clock.schedule(endAt, () => refund(state, job, "failed"));
   if (spec.notifyUrl) {
     notify(state, job);
+    // Each delivery shows the job as it was when due, even if the clock jumped past several changes.
     if (timeline.outcome.kind !== "hang") {
-      ctx.clock.schedule(startAt, () => notify(state, job));
-      ctx.clock.schedule(endAt, () => notify(state, job));
+      ctx.clock.schedule(startAt, () => notify(state, job, undefined, startAt));
+      ctx.clock.schedule(endAt, () => notify(state, job, undefined, endAt));
     }
   }
   return job;
@@ -153,10 +154,10 @@ export function refund(state: TamsState, job: TamsJob, why: string): void {
 }
 
 /** Sends the job to its webhook if its status changed since the last send. */
-export function notify(state: TamsState, job: TamsJob, base?: string): void {
+export function notify(state: TamsState, job: TamsJob, base?: string, at?: number): void {
   const url = job.data.notifyUrl;
   if (!url) return;
-  const body = jobResponse(state, job, base ?? baseOf(url, state));
+  const body = jobResponse(state, job, base ?? baseOf(url, state), at);
   const status = body.job.status as JobStatus;
   if (job.data.notified === status) return;
   job.data.notified = status;
@@ -226,18 +227,23 @@ export function resourceImage(state: TamsState, base: string, jobId: string, o: 
   };
 }
 
-/** `{job}` as `GET /v1/jobs/{id}` answers it. */
-export function jobResponse(state: TamsState, job: TamsJob, base: string): { job: Record<string, unknown> } {
+/** `{job}` as `GET /v1/jobs/{id}` answers it (at `at`, for a webhook due then; default now). */
+export function jobResponse(
+  state: TamsState,
+  job: TamsJob,
+  base: string,
+  at?: number,
+): { job: Record<string, unknown> } {
   const { ctx } = state;
-  const now = ctx.clock.now();
+  const now = at ?? ctx.clock.now();
   register(state, job, now);
-  const view = ctx.jobs.view(job);
+  const view = jobView(job.timeline, now);
   const status = STATUS_OF[view.phase];
   const out: Record<string, unknown> = { id: job.id, status, credits: job.data.credits };
   if (view.phase === "queued") {
     const queued = ctx.jobs
       .list<TamsJobData>(ctx.name, job.tenantKey)
-      .filter((j) => ctx.jobs.view(j).phase === "queued")
+      .filter((j) => jobView(j.timeline, now).phase === "queued")
       .sort((a, b) => a.timeline.createdAt - b.timeline.createdAt || (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     const rank = queued.findIndex((j) => j.id === job.id);
     // [inferred] queueRank counts from 1 (the next job to run).
