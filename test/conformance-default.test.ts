@@ -4,6 +4,11 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { runConformCommand } from "../src/conformance/cli-command.js";
+import { runScenarios } from "../src/conformance/run.js";
+import { ALL_SCENARIOS } from "../src/conformance/scenarios/index.js";
+import { createTarget } from "../src/conformance/targets.js";
+import { aituboProvider } from "../src/emulators/aitubo/index.js";
+import { serveDrifted, unmutated } from "./conformance-drifted-server.js";
 import { conform } from "./conformance-run-helpers.js";
 
 async function command(args: string[]) {
@@ -29,6 +34,50 @@ describe("conform (default: every provider, emulator target)", () => {
     expect(run.stdout).toMatch(/Conformance against emulator/);
     expect(run.stdout).toMatch(/scenarios: \d+ passed, 0 drifted, 0 errored/);
   }, 60_000);
+});
+
+describe("targets", () => {
+  it("reports a provider the emulator does not serve as skipped, without failing the run", async () => {
+    const target = await createTarget({ target: "emulator", emulatorProviders: [aituboProvider] });
+    try {
+      const run = await runScenarios({
+        scenarios: ALL_SCENARIOS,
+        target,
+        providers: ["tams"],
+        scenario: "text-to-image",
+      });
+      expect(run.results.map((r) => [r.provider, r.outcome, r.reason])).toEqual([
+        ["tams", "skipped", "provider not registered"],
+      ]);
+      expect(run.exitCode).toBe(0);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("--base-url points one provider elsewhere; its emulator-only scenarios are skipped (no control plane)", async () => {
+    const server = await serveDrifted(unmutated, { strictKeys: false });
+    try {
+      const base = [
+        "--target",
+        server.url,
+        "--base-url",
+        `aitubo=${server.url}/aitubo/`,
+        "--provider",
+        "aitubo",
+      ];
+      const run = await conform([...base, "--scenario", "text-to-image"]);
+      expect(run.code).toBe(0);
+      expect(run.report.results[0]!.outcome).toBe("pass");
+      const onlyEmu = await conform([...base, "--scenario", "insufficient-credit"]);
+      expect(onlyEmu.report.results[0]).toMatchObject({
+        outcome: "skipped",
+        reason: expect.stringMatching(/control plane/),
+      });
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe("conform command line", () => {

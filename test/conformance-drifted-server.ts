@@ -42,8 +42,14 @@ export function mutateJson(
 }
 
 /** Serves the emulator (instant clock, strict keys, like the in-process target) behind a mutation. */
-export async function serveDrifted(mutation: Mutation): Promise<DriftedServer> {
-  const emulator = createEmulatorServer(PROVIDERS, { clock: { mode: "instant" }, strictKeys: true });
+export async function serveDrifted(
+  mutation: Mutation,
+  options: { strictKeys?: boolean } = {},
+): Promise<DriftedServer> {
+  const emulator = createEmulatorServer(PROVIDERS, {
+    clock: { mode: "instant" },
+    strictKeys: options.strictKeys ?? true,
+  });
   return new Promise((resolve, reject) => {
     const server = serve(
       {
