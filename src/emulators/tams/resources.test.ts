@@ -18,7 +18,11 @@ const png = async (w = 96, h = 64, colour = "#3366cc") => {
 
 async function put(putUrl: string, body: Uint8Array, headers: Record<string, string> = {}) {
   const u = new URL(putUrl);
-  const res = await server.fetch(u.pathname + u.search, { method: "PUT", headers, body });
+  const res = await server.fetch(u.pathname + u.search, {
+    method: "PUT",
+    headers,
+    body: new Uint8Array(body),
+  });
   return { status: res.status, text: await res.text() };
 }
 
