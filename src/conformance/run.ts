@@ -138,6 +138,17 @@ function applyKnown(findings: Finding[], known: readonly KnownDifference[] = [])
   });
 }
 
+/** Drops repeats (a drifted field seen on every poll is one finding). */
+function dedupe(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = JSON.stringify([f.check, f.severity, f.path, f.message, f.expected, f.actual]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Runs one planned scenario; never throws. */
 async function runOne(item: PlanItem, options: RunOptions): Promise<ScenarioResult> {
   const { scenario } = item;
@@ -228,7 +239,7 @@ async function runOne(item: PlanItem, options: RunOptions): Promise<ScenarioResu
       message: "scenario stopped early",
     });
   }
-  const final = applyKnown(all, scenario.knownDifferences);
+  const final = applyKnown(dedupe(all), scenario.knownDifferences);
   outcome ??= final.some(isBreaking) ? "drift" : "pass";
   return { ...base, outcome, ...(reason ? { reason } : {}), findings: final, durationMs, recording };
 }

@@ -138,13 +138,23 @@ const CASES: Case[] = [
   },
 ];
 
+/** What a live run spends if the API wrongly accepts the request (that is the drift): budgeted up front. */
+const IF_ACCEPTED: Record<string, number> = {
+  "steps-range": estimateAithriving("basic/textToImage", { steps: 50 }).total,
+  "sd3-model-enum": estimateAithriving("sd3/textToImage", {}).total,
+  "aspect-ratio-enum": estimateAithriving("ultra", {}).total,
+  "output-format-enum": estimateAithriving("edit/erase", {}).total,
+  "mask-missing": estimateAithriving("edit/inpaint", {}).total,
+};
+const BASIC = estimateAithriving("basic/textToImage", t2i).total;
+
 const validation = CASES.map((c) =>
   defineScenario({
     name: `validation-${c.name}`,
     provider: "aithriving",
     description: `code -1, nothing charged: ${c.rule}`,
     live: { status: "unverified" },
-    cost: () => 0,
+    cost: () => IF_ACCEPTED[c.name] ?? BASIC,
     async run(ctx: AithrivingCtx) {
       await expectRefused(ctx, "request", () => c.send(ctx.client));
     },

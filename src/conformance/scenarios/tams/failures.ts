@@ -157,7 +157,8 @@ const validation = CASES.map((c) =>
     provider: "tams",
     description: `HTTP 400 google.rpc.Status: ${c.rule}`,
     live: { status: "unverified" },
-    cost: () => 0,
+    // Budgeted at what it would spend if the live API accepted the bad input (only a job without requestId could run).
+    cost: () => (c.name === "request-id-missing" ? stagesCost(txt2imgStages()) : 0),
     async run(ctx) {
       await expectRefused(ctx, "request", () => c.send(ctx.client), { http: 400 });
     },
