@@ -104,6 +104,7 @@ export function createScenarioContext<P extends ProviderName>(options: {
       snapshot(label, { status: res.status, body: res.body });
     },
     async poll(spec) {
+      // Wall-clock time on purpose: the target is another process (or the live API), not our clock.
       const started = Date.now();
       const seen: string[] = [];
       let wait = options.poll.intervalMs;
