@@ -8,6 +8,17 @@
  * const { url, close } = await emulators.listen({ port: 0 });
  */
 
+export { runConformCommand } from "./conformance/cli-command.js";
+export {
+  type AithrivingClient,
+  type AituboClient,
+  createAithrivingClient,
+  createAituboClient,
+  createQolabaClient,
+  createTamsClient,
+  type QolabaClient,
+  type TamsClient,
+} from "./conformance/clients/index.js";
 export * from "./credits/index.js";
 export { type Clock, type ClockMode, type ClockOptions, createClock } from "./emulators/core/clock.js";
 export { type FaultRuleInput, MAGIC_WORDS } from "./emulators/core/faults.js";

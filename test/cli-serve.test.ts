@@ -145,7 +145,7 @@ describe("CLI flags", () => {
     const port = await freePort();
     const s = await start(["--clock", "instant", "--provider-port", `aitubo=${port}`]);
     try {
-      expect(s.output()).toContain(`aitubo   http://127.0.0.1:${port}`);
+      expect(s.output()).toMatch(new RegExp(`aitubo +http://127\\.0\\.0\\.1:${port}\\n`));
       const res = await fetch(`http://127.0.0.1:${port}/api/job/models`);
       const body = (await res.json()) as { data: { domain: string } };
       expect(body.data.domain).toBe(`http://127.0.0.1:${port}/file/`);
