@@ -70,6 +70,16 @@ describe("server", () => {
     expect(state.balance).toBe(0);
   });
 
+  it("refuses an oversized body in the provider's shape before reading it", async () => {
+    make({ imageLimits: { maxBytes: 1000 } });
+    const big = JSON.stringify({ prompt: "x".repeat(2 * 1024 * 1024) });
+    const res = await post("/test/jobs", "k", JSON.parse(big));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ ok: false, message: expect.stringContaining("too large") });
+    expect((await server.fetch("/__emulator/state")).ok).toBe(true);
+    expect((await (await server.fetch("/__emulator/state")).json()).tenants).toEqual([]);
+  });
+
   it("rejects unregistered keys in strict mode", async () => {
     make({ strictKeys: true, keys: { good: 5 } });
     expect((await post("/test/jobs", "bad", { prompt: "x" })).status).toBe(401);

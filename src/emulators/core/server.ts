@@ -6,6 +6,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { type Clock, type ClockOptions, createClock } from "./clock.js";
 import { createControlPlane } from "./control-plane.js";
@@ -76,6 +77,8 @@ export interface EmulatorServer {
 }
 
 const DEFAULT_START_CREDIT = 100_000;
+/** Bytes a request may carry beyond the largest image: form fields, multipart boundaries, JSON. */
+const BODY_OVERHEAD = 1024 * 1024;
 
 /**
  * Builds the emulator server for the given providers.
@@ -136,6 +139,19 @@ export function createEmulatorServer(
   /** Wraps a provider's routes with the core middleware, error rendering and a provider-shaped 404. */
   const mount = (def: ProviderDefinition, prefix: string): Hono<EmulatorEnv> => {
     const wrapper = new Hono<EmulatorEnv>();
+    // Refuse an oversized body before anything reads it: an upload's limit plus room for form fields.
+    wrapper.use(
+      "*",
+      bodyLimit({
+        maxSize: settings.imageLimits.maxBytes + BODY_OVERHEAD,
+        onError: () =>
+          def.renderError({
+            status: 413,
+            kind: "fault",
+            message: `request body too large: the limit is ${settings.imageLimits.maxBytes + BODY_OVERHEAD} bytes`,
+          }),
+      }),
+    );
     wrapper.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal }));
     wrapper.route("/", instances.get(def.name)!.app);
     wrapper.all("*", (c) =>
