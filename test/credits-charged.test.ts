@@ -101,31 +101,33 @@ describe("the charge equals the library's total", () => {
     expect(spent).toBeGreaterThan(0);
   });
 
-  it.each(["txt2img-basic", "txt2img-upscaler", "txt2img-adetailer", "inpaint-complete"])(
-    "tams %s (the doc's own request; the job's credits, the estimate and the charge agree)",
-    async (name) => {
-      const fixture = JSON.parse(
-        readFileSync(new URL(`../fixtures/tams/${name}.json`, import.meta.url), "utf8"),
-      );
-      emulators = createEmulators({ providers: ["tams"], clock: { mode: "instant" } });
-      const auth = `Bearer ${KEY}`;
-      const { credits: estimated } = await (
-        await postJson("/tams/v1/jobs/credits", { stages: fixture.request.stages }, auth)
-      ).json();
-      let jobId = "";
-      const spent = await charged(async () => {
-        const res = await postJson("/tams/v1/jobs", fixture.request, auth);
-        const body = await res.clone().json();
-        jobId = body.job?.id;
-        return res;
-      });
-      const job = (
-        await (await emulators.fetch(`/tams/v1/jobs/${jobId}`, { headers: { authorization: auth } })).json()
-      ).job;
-      expect(spent).toBeGreaterThan(0);
-      expect(spent).toBe(Number(estimated));
-      expect(spent).toBe(estimate("tams", { stages: fixture.request.stages }).total);
-      expect(Number(job.credits)).toBe(spent);
-    },
-  );
+  it.each([
+    "txt2img-basic",
+    "txt2img-upscaler",
+    "txt2img-adetailer",
+    "inpaint-complete",
+  ])("tams %s (the doc's own request; the job's credits, the estimate and the charge agree)", async (name) => {
+    const fixture = JSON.parse(
+      readFileSync(new URL(`../fixtures/tams/${name}.json`, import.meta.url), "utf8"),
+    );
+    emulators = createEmulators({ providers: ["tams"], clock: { mode: "instant" } });
+    const auth = `Bearer ${KEY}`;
+    const { credits: estimated } = await (
+      await postJson("/tams/v1/jobs/credits", { stages: fixture.request.stages }, auth)
+    ).json();
+    let jobId = "";
+    const spent = await charged(async () => {
+      const res = await postJson("/tams/v1/jobs", fixture.request, auth);
+      const body = await res.clone().json();
+      jobId = body.job?.id;
+      return res;
+    });
+    const job = (
+      await (await emulators.fetch(`/tams/v1/jobs/${jobId}`, { headers: { authorization: auth } })).json()
+    ).job;
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBe(Number(estimated));
+    expect(spent).toBe(estimate("tams", { stages: fixture.request.stages }).total);
+    expect(Number(job.credits)).toBe(spent);
+  });
 });

@@ -18,16 +18,15 @@ describe.each(PROVIDERS.map((p) => [p.name, p] as const))("provider %s", (name, 
     expect(def.docs.length).toBeGreaterThan(0);
   });
 
-  it.each([400, 401, 403, 404, 429, 500, 503])(
-    "renders HTTP %i in its own shape (JSON, no stack)",
-    async (status) => {
-      const res = def.renderError({ status, message: "something specific", kind: "fault" });
-      expect(res.status).toBe(status);
-      const text = await res.text();
-      expect(() => JSON.parse(text)).not.toThrow();
-      expect(text).not.toMatch(/\bat .+:\d+:\d+/);
-    },
-  );
+  it.each([
+    400, 401, 403, 404, 429, 500, 503,
+  ])("renders HTTP %i in its own shape (JSON, no stack)", async (status) => {
+    const res = def.renderError({ status, message: "something specific", kind: "fault" });
+    expect(res.status).toBe(status);
+    const text = await res.text();
+    expect(() => JSON.parse(text)).not.toThrow();
+    expect(text).not.toMatch(/\bat .+:\d+:\d+/);
+  });
 
   it("answers an unknown route with its own 404 shape", async () => {
     const emulators = createEmulators({ providers: [name], clock: { mode: "instant" } });

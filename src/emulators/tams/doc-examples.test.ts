@@ -100,15 +100,16 @@ describe("template examples", () => {
     expect(res.body).toEqual(byName("template-get").response);
   });
 
-  it.each(["template-check-missing-field", "template-check-null-field", "template-check-ok"])(
-    "%s answers the doc's response word for word",
-    async (name) => {
-      const fx = byName(name);
-      const res = await call(server, "POST", "/v1/workflows/template/check", "doc-template", fx.request);
-      expect(res.status).toBe(fx.expected.status);
-      expect(res.body).toEqual(fx.expected.body);
-    },
-  );
+  it.each([
+    "template-check-missing-field",
+    "template-check-null-field",
+    "template-check-ok",
+  ])("%s answers the doc's response word for word", async (name) => {
+    const fx = byName(name);
+    const res = await call(server, "POST", "/v1/workflows/template/check", "doc-template", fx.request);
+    expect(res.status).toBe(fx.expected.status);
+    expect(res.body).toEqual(fx.expected.body);
+  });
 
   it("template-job-create answers {job:{id, status: CREATED}} and the job finishes with an image", async () => {
     const fx = byName("template-job-create");

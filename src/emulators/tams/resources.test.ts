@@ -126,21 +126,20 @@ describe("uploads", () => {
 });
 
 describe("models", () => {
-  it.each(DOC_MODELS.map((m) => [m.id, m.modelType] as const))(
-    "knows doc model %s (%s)",
-    async (id, type) => {
-      const res = await call(server, "GET", `/v1/models/${id}`, "m");
-      expect(res.status).toBe(200);
-      expect(res.body.model).toMatchObject({
-        id,
-        modelType: type,
-        baseModel: expect.any(String),
-        projectName: expect.any(String),
-      });
-      const showcase = new URL(res.body.model.showcaseImageUrls[0]);
-      expect((await server.fetch(showcase.pathname)).status).toBe(200);
-    },
-  );
+  it.each(
+    DOC_MODELS.map((m) => [m.id, m.modelType] as const),
+  )("knows doc model %s (%s)", async (id, type) => {
+    const res = await call(server, "GET", `/v1/models/${id}`, "m");
+    expect(res.status).toBe(200);
+    expect(res.body.model).toMatchObject({
+      id,
+      modelType: type,
+      baseModel: expect.any(String),
+      projectName: expect.any(String),
+    });
+    const showcase = new URL(res.body.model.showcaseImageUrls[0]);
+    expect((await server.fetch(showcase.pathname)).status).toBe(200);
+  });
 
   it("has a faker catalog that is the same on every build", async () => {
     const catalog = await loadCatalog();
