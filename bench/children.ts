@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 
 /** The built CLI, as `npm start` runs it (compiled JavaScript, not tsx). */
-export const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+export const CLI = fileURLToPath(new URL("../dist/bin/cli.js", import.meta.url));
 /** The bare Hono server every figure is divided by. */
 export const BASELINE = fileURLToPath(new URL("./baseline-server.mjs", import.meta.url));
 /** The load generator's entry point (run under tsx in its own process). */

@@ -10,7 +10,7 @@ import sharp from "sharp";
 import { fetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../dist/bin/cli.js", import.meta.url));
 const KEY = "cli-test-key-0001";
 
 /** Starts the CLI and resolves with the base URL from its banner. */

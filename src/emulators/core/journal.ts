@@ -45,11 +45,11 @@ export function redactSecret(value: string): string {
 }
 
 /** Redacts secret headers. */
-export function redactHeaders(headers: Headers): Record<string, string> {
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
+  for (const [name, value] of Object.entries(headers)) {
     out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? redactSecret(value) : value;
-  });
+  }
   return out;
 }
 
@@ -90,12 +90,59 @@ export function summarizeBody(
   return `[${ct || "binary"}, ${bytes} bytes]`;
 }
 
+/** A body as captured: its text when textual and small, else only its size. */
+export interface CapturedBody {
+  contentType?: string;
+  text?: string;
+  bytes: number;
+}
+
+/** An exchange as the middleware captures it, unredacted; redaction happens when it is read. */
+export interface RawExchange {
+  at: number;
+  provider: string;
+  key: string | undefined;
+  method: string;
+  path: string;
+  query: string;
+  requestHeaders: Record<string, string>;
+  requestBody: CapturedBody;
+  status: number;
+  responseBody: CapturedBody;
+  faults: string[];
+  durationMs: number;
+}
+
+/** The redacted, readable form of a captured exchange. */
+export function toJournalEntry(seq: number, raw: RawExchange): JournalEntry {
+  return {
+    seq,
+    at: new Date(raw.at).toISOString(),
+    provider: raw.provider,
+    tenant: raw.key ? redactSecret(raw.key) : "anonymous",
+    method: raw.method,
+    path: raw.path,
+    query: raw.query,
+    request: {
+      headers: redactHeaders(raw.requestHeaders),
+      body: summarizeBody(raw.requestBody.contentType, raw.requestBody.text, raw.requestBody.bytes),
+    },
+    response: {
+      status: raw.status,
+      contentType: raw.responseBody.contentType,
+      body: summarizeBody(raw.responseBody.contentType, raw.responseBody.text, raw.responseBody.bytes),
+    },
+    faults: raw.faults,
+    durationMs: raw.durationMs,
+  };
+}
+
 /** Entries kept per tenant (older ones are dropped). */
 const PER_TENANT = 500;
 
 /** The journal of one server. */
 export interface Journal {
-  add(tenantKey: string, entry: Omit<JournalEntry, "seq">): void;
+  add(tenantKey: string, exchange: RawExchange): void;
   /** Entries, newest last; filtered by tenant key and/or provider. */
   list(filter?: { key?: string; provider?: string; limit?: number }): JournalEntry[];
   count(key?: string): number;
@@ -105,25 +152,25 @@ export interface Journal {
 
 /** Creates an empty journal. */
 export function createJournal(): Journal {
-  const byTenant = new Map<string, JournalEntry[]>();
+  const byTenant = new Map<string, { seq: number; raw: RawExchange }[]>();
   let seq = 0;
   return {
-    add(tenantKey, entry) {
+    add(tenantKey, raw) {
       let list = byTenant.get(tenantKey);
       if (!list) {
         list = [];
         byTenant.set(tenantKey, list);
       }
-      list.push({ seq: ++seq, ...entry });
+      list.push({ seq: ++seq, raw });
       if (list.length > PER_TENANT) list.shift();
     },
     list(filter = {}) {
       const source =
         filter.key !== undefined ? (byTenant.get(filter.key) ?? []) : [...byTenant.values()].flat();
       const rows = source
-        .filter((e) => !filter.provider || e.provider === filter.provider)
+        .filter((e) => !filter.provider || e.raw.provider === filter.provider)
         .sort((a, b) => a.seq - b.seq);
-      return filter.limit ? rows.slice(-filter.limit) : rows;
+      return (filter.limit ? rows.slice(-filter.limit) : rows).map((e) => toJournalEntry(e.seq, e.raw));
     },
     count: (key) =>
       key !== undefined
