@@ -140,17 +140,18 @@ export function createEmulatorServer(
   const mount = (def: ProviderDefinition, prefix: string): Hono<EmulatorEnv> => {
     const wrapper = new Hono<EmulatorEnv>();
     // Refuse an oversized body before anything reads it: an upload's limit plus room for form fields.
-    wrapper.use(
-      "*",
-      bodyLimit({
-        maxSize: settings.imageLimits.maxBytes + BODY_OVERHEAD,
-        onError: () =>
-          def.renderError({
-            status: 413,
-            kind: "fault",
-            message: `request body too large: the limit is ${settings.imageLimits.maxBytes + BODY_OVERHEAD} bytes`,
-          }),
-      }),
+    const limitBody = bodyLimit({
+      maxSize: settings.imageLimits.maxBytes + BODY_OVERHEAD,
+      onError: () =>
+        def.renderError({
+          status: 413,
+          kind: "fault",
+          message: `request body too large: the limit is ${settings.imageLimits.maxBytes + BODY_OVERHEAD} bytes`,
+        }),
+    });
+    // GET and HEAD carry no body; skipping the check keeps @hono/node-server on its fast path.
+    wrapper.use("*", (c, next) =>
+      c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
     );
     wrapper.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal }));
     wrapper.route("/", instances.get(def.name)!.app);
