@@ -3,7 +3,7 @@
  * Mounted under `/aithriving`, so a client's base URL `https://www.aithriving.com` becomes
  * `http://127.0.0.1:4000/aithriving`.
  */
-import type { ProviderDefinition } from "../core/provider.js";
+import { type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { aithrivingErrorResponse, codeForStatus } from "./errors.js";
 import { createAithrivingRoutes } from "./routes.js";
 
@@ -22,7 +22,7 @@ export const aithrivingProvider: ProviderDefinition = {
   title: "AIThriving",
   liveBaseUrl: "https://www.aithriving.com",
   docs: "https://www.aithriving.com (API documentation pages of each app)",
-  identify: (c) => aithrivingKey(c.req.header("authorization")),
+  identify: (c) => aithrivingKey(requestHeader(c, "authorization")),
   create(ctx) {
     const routes = createAithrivingRoutes(ctx);
     return {

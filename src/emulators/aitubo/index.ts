@@ -2,7 +2,7 @@
  * The Aitubo emulator: every endpoint of https://api.aitubo.ai in `docs/aitubo.txt`.
  */
 import { Hono } from "hono";
-import type { EmulatorEnv, ProviderDefinition } from "../core/provider.js";
+import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { createAituboContext } from "./context.js";
 import { AITUBO_CODES, AITUBO_MESSAGES, aituboErrorResponse, codeForStatus } from "./errors.js";
 import { catalogRoutes } from "./routes-catalog.js";

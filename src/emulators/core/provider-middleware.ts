@@ -7,7 +7,7 @@ import type { Clock } from "./clock.js";
 import { type FaultAction, type FaultSet, magicActions } from "./faults.js";
 import type { JobDirectives } from "./job-engine.js";
 import type { Journal } from "./journal.js";
-import type { EmulatorEnv, ProviderDefinition } from "./provider.js";
+import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "./provider.js";
 
 /** A response that tells the in-process fetch (and the node server) to drop the connection. */
 export const DROP_HEADER = "x-emulator-drop-connection";
@@ -48,8 +48,8 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
     // @hono/node-server off its fast path). `c.req.text()` is cached: handlers read it again for free,
     // and multipart handlers still get the untouched raw body.
     let requestText: string | undefined;
-    const contentType = c.req.header("content-type");
-    const length = Number(c.req.header("content-length") ?? "0");
+    const contentType = requestHeader(c, "content-type");
+    const length = Number(requestHeader(c, "content-length") ?? "0");
     const method = c.req.method;
     if (
       method !== "GET" &&

@@ -95,3 +95,17 @@ export interface ProviderDefinition {
 export function directivesOf(c: EmulatorContext): JobDirectives {
   return c.get("directives") ?? {};
 }
+
+/**
+ * A request header, read from Node's own header object when the request came over HTTP.
+ * `c.req.header()` would make @hono/node-server build a full `Headers` for the request, which
+ * costs more than the rest of a small GET; in process it falls back to `c.req.header()`.
+ */
+export function requestHeader(c: EmulatorContext, name: string): string | undefined {
+  const incoming = c.env?.incoming?.headers;
+  if (incoming) {
+    const value = incoming[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+  return c.req.header(name);
+}

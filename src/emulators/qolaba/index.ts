@@ -2,7 +2,7 @@
  * Qolaba: text-to-image, image-to-image and ControlNet behind one envelope, with Celery-queued
  * tasks. Mounted under `/qolaba` (and `/qolaba/api/v1`); the docs print no base URL.
  */
-import type { ProviderDefinition } from "../core/provider.js";
+import { type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { errorForStatus, QOLABA_MESSAGES, qolabaErrorResponse } from "./errors.js";
 import { createQolabaRoutes } from "./routes.js";
 
@@ -19,7 +19,7 @@ export const qolabaProvider: ProviderDefinition = {
   // [inferred] the B2B API's host; the docs print none. Configure the live target's base URL.
   liveBaseUrl: "https://qolaba-server-b2b.up.railway.app/api/v1",
   docs: "https://docs.qolaba.ai",
-  identify: (c) => qolabaKey(c.req.header("authorization")),
+  identify: (c) => qolabaKey(requestHeader(c, "authorization")),
   create(ctx) {
     const routes = createQolabaRoutes(ctx);
     return {

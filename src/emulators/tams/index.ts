@@ -11,7 +11,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import type { EmulatorEnv, ProviderDefinition } from "../core/provider.js";
+import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { parseAuthorization, parsePublicKey, tenantKeyOf, verifySignature } from "./auth.js";
 import { codeForStatus, TAMS_MESSAGES, TamsError, tamsErrorResponse } from "./errors.js";
 import { rememberBase } from "./jobs.js";
@@ -105,7 +105,7 @@ export const tamsProvider: ProviderDefinition = {
   title: "TensorArt TAMS",
   liveBaseUrl: "https://ap-east-1.tensorart.cloud",
   docs: "https://tams-docs.tensor.art/",
-  identify: (c) => tenantKeyOf(parseAuthorization(c.req.header("authorization"))),
+  identify: (c) => tenantKeyOf(parseAuthorization(requestHeader(c, "authorization"))),
   create(ctx) {
     const state = createTamsState(ctx);
     const app = new Hono<EmulatorEnv>();
