@@ -22,7 +22,7 @@ import {
 import type { Tenant } from "../core/tenants.js";
 import { allProblems, describeProblem } from "../core/validation.js";
 import { AITHRIVING_MESSAGES, aithrivingError, aithrivingErrorResponse } from "./errors.js";
-import { renderErase, renderGenerated, renderInpaint, requestId } from "./render.js";
+import { type GenerateSpec, renderErase, renderGenerated, renderInpaint, requestId } from "./render.js";
 import { type ReadBody, readJsonBody, readMultipartBody, requireImage } from "./request-body.js";
 import {
   ASPECT_SIZES,
@@ -52,6 +52,32 @@ interface Prepared {
   seed: number;
   durationMs: number;
   render(seed: number): Promise<Buffer>;
+}
+
+/** What the aspect-ratio endpoints (sd3, ultra, core) render from. */
+interface AspectInput {
+  prompt: string;
+  aspect_ratio: keyof typeof ASPECT_SIZES;
+  output_format: GenerateSpec["format"];
+}
+
+/** The render of an aspect-ratio endpoint: about one megapixel at the requested ratio. */
+function aspectRender(
+  endpoint: string,
+  input: AspectInput,
+  label: string,
+): (seed: number) => Promise<Buffer> {
+  const size = ASPECT_SIZES[input.aspect_ratio];
+  return (seed) =>
+    renderGenerated({
+      ...size,
+      format: input.output_format,
+      seed,
+      prompt: input.prompt,
+      label: `${LABEL} · ${label}`,
+      params: { endpoint, ...input, ...size, seed },
+      id: requestId([endpoint, { ...input, seed }]),
+    });
 }
 
 /** One endpoint: how its body is read, what it costs, and how it is prepared. */
@@ -140,22 +166,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: "json",
     async prepare(body) {
       const input = parse(sd3Schema, body.fields);
-      const size = ASPECT_SIZES[input.aspect_ratio];
       return {
         creditBody: input,
         seed: input.seed,
         durationMs:
           input.model === "sd3-large-turbo" ? FLAT_DURATION_MS["sd3-large-turbo"] : FLAT_DURATION_MS.sd3,
-        render: (seed) =>
-          renderGenerated({
-            ...size,
-            format: input.output_format,
-            seed,
-            prompt: input.prompt,
-            label: `${LABEL} · ${input.model} · ${input.aspect_ratio}`,
-            params: { endpoint: "sd3/textToImage", ...input, ...size, seed },
-            id: requestId(["sd3/textToImage", { ...input, seed }]),
-          }),
+        render: aspectRender("sd3/textToImage", input, `${input.model} · ${input.aspect_ratio}`),
       };
     },
   },
@@ -165,21 +181,11 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: "json",
     async prepare(body) {
       const input = parse(ultraSchema, body.fields);
-      const size = ASPECT_SIZES[input.aspect_ratio];
       return {
         creditBody: input,
         seed: input.seed,
         durationMs: FLAT_DURATION_MS.ultra,
-        render: (seed) =>
-          renderGenerated({
-            ...size,
-            format: input.output_format,
-            seed,
-            prompt: input.prompt,
-            label: `${LABEL} · ultra · ${input.aspect_ratio}`,
-            params: { endpoint: "ultra", ...input, ...size, seed },
-            id: requestId(["ultra", { ...input, seed }]),
-          }),
+        render: aspectRender("ultra", input, `ultra · ${input.aspect_ratio}`),
       };
     },
   },
@@ -189,21 +195,11 @@ export const ENDPOINTS: readonly Endpoint[] = [
     body: "json",
     async prepare(body) {
       const input = parse(coreSchema, body.fields);
-      const size = ASPECT_SIZES[input.aspect_ratio];
       return {
         creditBody: input,
         seed: input.seed,
         durationMs: FLAT_DURATION_MS.core,
-        render: (seed) =>
-          renderGenerated({
-            ...size,
-            format: input.output_format,
-            seed,
-            prompt: input.prompt,
-            label: `${LABEL} · core · ${input.style_preset ?? "no style"}`,
-            params: { endpoint: "core", ...input, ...size, seed },
-            id: requestId(["core", { ...input, seed }]),
-          }),
+        render: aspectRender("core", input, `core · ${input.style_preset ?? "no style"}`),
       };
     },
   },

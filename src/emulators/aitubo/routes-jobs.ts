@@ -224,8 +224,8 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
     const estimate = estimateAitubo("upscale", body);
     const width = art.width * body.upscaleFactor;
     const height = art.height * body.upscaleFactor;
-    const ext = art.path.split(".").pop() ?? "png";
-    const format = ext === "jpg" ? "jpeg" : ext === "webp" ? "webp" : "png";
+    // The variant keeps the original's format, read back from its extension.
+    const format = formatOf(art.path.split(".").pop());
     const { job, balance } = startJob(ctx, {
       tenant,
       kind: "upscale",
