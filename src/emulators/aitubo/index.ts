@@ -17,8 +17,7 @@ export const aituboProvider: ProviderDefinition = {
   docs: "https://api.aitubo.ai (docs/aitubo.txt)",
   // [doc] Authorization: Bearer <key>. A bare key is tolerated [inferred].
   identify: (c) =>
-    c.req
-      .header("authorization")
+    requestHeader(c, "authorization")
       ?.replace(/^Bearer\s+/i, "")
       .trim() || undefined,
   renderError: ({ status, message, kind }) => {

@@ -26,6 +26,9 @@ export interface ProviderMiddlewareOptions {
   journal: Journal;
 }
 
+/** `c.newResponse`'s overloads, as the one call that forwards `c.json`'s own arguments. */
+type NewResponse = (data: string, arg?: number | ResponseInit, headers?: Record<string, string>) => Response;
+
 /** Describes a fault for the journal. */
 const describe = (a: FaultAction) =>
   a.type === "latency" ? `latency ${a.ms}ms` : a.type === "error" ? `error ${a.status}` : a.type;
@@ -100,11 +103,17 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
 
     // What a handler answers with c.json() is captured as it is written, so the journal never
     // has to read the response back (which would take node-server off its fast path).
+    // The JSON is serialised once, here, and the same string is sent (what Hono's own c.json does,
+    // minus the second JSON.stringify).
     let captured: string | undefined;
-    const json = c.json;
-    c.json = ((object: unknown, ...rest: unknown[]) => {
+    let capturedRes: Response | undefined;
+    c.json = ((object: unknown, arg?: number | ResponseInit, headers?: Record<string, string>) => {
       captured = JSON.stringify(object);
-      return (json as (...args: unknown[]) => Response)(object, ...rest);
+      capturedRes = (c.newResponse as NewResponse)(captured, arg, {
+        "Content-Type": "application/json",
+        ...headers,
+      });
+      return capturedRes;
     }) as typeof c.json;
 
     if (early) {
@@ -117,9 +126,14 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
     // Journal the exchange. A small textual response is read once and replaced by a plain copy
     // (a clone would tee the stream and slow every answer); parsing and redaction wait until
     // someone reads the journal.
+    // A captured answer is known to be JSON of known length: its headers are not touched (reading
+    // them would make @hono/node-server build a Headers object for the response).
     const res = c.res;
-    const resType = res.headers.get("content-type") ?? undefined;
-    const resLength = Number(res.headers.get("content-length") ?? "0");
+    if (res !== capturedRes) captured = undefined;
+    const resType =
+      captured === undefined ? (res.headers.get("content-type") ?? undefined) : "application/json";
+    const resLength =
+      captured === undefined ? Number(res.headers.get("content-length") ?? "0") : captured.length;
     let resText = captured;
     if (
       resText === undefined &&
