@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { numberToHundredths } from "./decimal.js";
 import { CREDIT_PROVIDERS, estimate } from "./estimate.js";
 import type { CreditProvider } from "./types.js";

@@ -3,7 +3,7 @@
  * for every endpoint (synchronous; the image comes back base64).
  * @see ../shared/providers/docs/aithriving.txt "Response Body"
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** A success: `code` 0, `message` "success", the image and its seed [doc]. */
 export const aithrivingSuccessSchema = z.strictObject({

@@ -3,7 +3,7 @@
  * Required fields are the doc's "required: yes"; fields seen only in official clients are optional.
  * @see ../shared/providers/docs/aitubo.txt and ../shared/providers/NOTES.md "Aitubo"
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const int = () => z.number().int();
 

@@ -3,7 +3,7 @@
  * `{time_required, error, error_data, input, output, app_id, task_id, status}`.
  * @see ../shared/providers/docs/qolaba-controlnet.txt and ../shared/providers/NOTES.md "Qolaba" [doc][backend]
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Task status words [doc]. */
 export const QOLABA_STATUSES = ["PENDING", "SUCCESS", "FAILED"] as const;

@@ -4,7 +4,7 @@
  * `queueRank`), enums are written by name. Errors are google.rpc.Status.
  * @see ../shared/providers/docs/tensorart-tams.txt and ../shared/providers/NOTES.md "TensorArt TAMS"
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Job statuses [doc][client]; terminal are SUCCESS, FAILED, CANCELED. */
 export const TAMS_JOB_STATUSES = [

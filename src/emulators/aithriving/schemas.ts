@@ -5,7 +5,7 @@
  * Multipart bodies arrive as strings; {@link formFields} turns numeric text into numbers first, so
  * one schema serves JSON and form data alike.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** [doc] Samplers of the basic (SD1.6) endpoints. */
 export const SAMPLERS = [

@@ -3,7 +3,7 @@
  * none) and are listed in the README's fidelity table. Unknown fields are accepted and ignored, as
  * the real API does with the extra fields its clients send [client].
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CONTROL_MODELS } from "./catalog.js";
 
 const int = () => z.number().int();

@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { z } from "zod";
+import * as z from "zod";
 import type { Clock } from "./clock.js";
 import { type FaultSet, faultConfigSchema, faultRuleSchema } from "./faults.js";
 import type { FileStore } from "./file-store.js";

@@ -3,7 +3,7 @@
  * and inject latency, an HTTP error in the provider's body, a 429 with Retry-After, a dropped
  * connection, or a job that fails or hangs. Magic prompt words do the same for one request.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { seededRandom } from "./images.js";
 
 /** What a fault does. */
@@ -82,7 +82,7 @@ export interface FaultSet {
   clear(): void;
   list(): { rule: FaultRule; seen: number; fired: number }[];
   /** The actions that fire for this request (counters advance). */
-  match(facts: RequestFacts): FaultAction[];
+  match(facts: RequestFacts): readonly FaultAction[];
 }
 
 const globToRegex = (glob: string) =>
@@ -100,6 +100,9 @@ export function routeMatches(pattern: string | undefined, method: string, path: 
   return globToRegex(norm(p)).test(norm(path));
 }
 
+/** What {@link FaultSet.match} answers when nothing fires (shared: callers never mutate it). */
+const NO_ACTIONS: readonly FaultAction[] = Object.freeze([]);
+
 /** Creates an empty fault set. */
 export function createFaultSet(): FaultSet {
   let rules: LiveRule[] = [];
@@ -114,6 +117,8 @@ export function createFaultSet(): FaultSet {
     },
     list: () => rules.map((r) => ({ ...r })),
     match(facts) {
+      // The common case, on every request: no rules at all.
+      if (rules.length === 0) return NO_ACTIONS;
       const fired: FaultAction[] = [];
       for (const live of rules) {
         const { rule } = live;

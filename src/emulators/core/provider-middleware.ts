@@ -65,10 +65,8 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
         : await c.req.text();
     }
 
-    const actions = [
-      ...faults.match({ provider: definition.name, method, path, key }),
-      ...(requestText ? magicActions(requestText) : []),
-    ];
+    const matched = faults.match({ provider: definition.name, method, path, key });
+    const actions = requestText ? [...matched, ...magicActions(requestText)] : matched;
     const directives: JobDirectives = {};
     let latency = 0;
     let early: Response | undefined;
@@ -158,7 +156,7 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
       requestBody: { contentType, text: requestText, bytes: requestText?.length ?? length },
       status: res.status,
       responseBody: { contentType: resType, text: resText, bytes: resText?.length ?? resLength },
-      faults: actions.map(describe),
+      faults: actions.length === 0 ? [] : actions.map(describe),
       durationMs: Math.round((performance.now() - started) * 100) / 100,
     });
   };

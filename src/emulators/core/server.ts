@@ -77,6 +77,8 @@ export interface EmulatorServer {
 }
 
 const DEFAULT_START_CREDIT = 100_000;
+/** Methods whose requests may carry a body (the body limit applies to these only). */
+const BODY_METHODS = ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 /** Bytes a request may carry beyond the largest image: form fields, multipart boundaries, JSON. */
 const BODY_OVERHEAD = 1024 * 1024;
 
@@ -136,7 +138,12 @@ export function createEmulatorServer(
     );
   }
 
-  /** Wraps a provider's routes with the core middleware, error rendering and a provider-shaped 404. */
+  /**
+   * Wraps a provider's routes with the core middleware. Only GET's two handlers (middleware, route)
+   * run for a poll: the body limit is registered for body-carrying methods only, and the 404 and
+   * error rendering live on the top-level app ({@link providerErrors}), because a sub-app's own
+   * `onError` would wrap every one of its handlers in another async layer.
+   */
   const mount = (def: ProviderDefinition, prefix: string): Hono<EmulatorEnv> => {
     const wrapper = new Hono<EmulatorEnv>();
     // Refuse an oversized body before anything reads it: an upload's limit plus room for form fields.
@@ -149,26 +156,47 @@ export function createEmulatorServer(
           message: `request body too large: the limit is ${settings.imageLimits.maxBytes + BODY_OVERHEAD} bytes`,
         }),
     });
-    // GET and HEAD carry no body; skipping the check keeps @hono/node-server on its fast path.
-    wrapper.use("*", (c, next) =>
-      c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
-    );
+    wrapper.on(BODY_METHODS, "*", limitBody);
     wrapper.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal }));
     wrapper.route("/", instances.get(def.name)!.app);
-    wrapper.all("*", (c) =>
-      def.renderError({
+    return wrapper;
+  };
+
+  /** The provider a path belongs to under `/<name>/...`, or the only one of a per-provider port. */
+  const providerOfPath = (path: string): ProviderDefinition | undefined => {
+    const end = path.indexOf("/", 1);
+    return defs.get(path.slice(1, end < 0 ? undefined : end));
+  };
+
+  /**
+   * 404s and uncaught errors in the provider's own shape, never a stack trace. `pick` finds the
+   * provider of a request (by prefix on the main port; fixed on a per-provider port).
+   */
+  const providerErrors = (app: Hono, pick: (path: string) => ProviderDefinition | undefined) => {
+    app.notFound((c) => {
+      const def = pick(c.req.path);
+      if (!def) {
+        const message = c.req.path.startsWith("/__emulator")
+          ? `no control route ${c.req.method} ${c.req.path}`
+          : `no route ${c.req.path}; providers are mounted at ${[...defs.keys()].map((n) => `/${n}`).join(", ")}`;
+        return c.json({ error: { message } }, 404);
+      }
+      return def.renderError({
         status: 404,
         kind: "not-found",
         message: `no such endpoint: ${c.req.method} ${c.req.path}`,
-      }),
-    );
-    wrapper.onError((err) => {
-      if (err instanceof HTTPException) return err.getResponse();
-      // A bug, not the client's fault: log it, answer in the provider's 500 shape, never a stack trace.
-      log(`[${def.name}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return def.renderError({ status: 500, kind: "internal", message: "internal server error" });
+      });
     });
-    return wrapper;
+    app.onError((err, c) => {
+      if (err instanceof HTTPException) return err.getResponse();
+      const def = pick(c.req.path);
+      const name = def?.name ?? "emulator";
+      // A bug, not the client's fault: log it, answer in the provider's 500 shape, never a stack trace.
+      log(`[${name}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return def
+        ? def.renderError({ status: 500, kind: "internal", message: "internal server error" })
+        : c.json({ error: { message: "internal server error" } }, 500);
+    });
   };
 
   const reset = (key?: string) => {
@@ -215,16 +243,7 @@ export function createEmulatorServer(
       control: `${new URL(c.req.url).origin}/__emulator`,
     }),
   );
-  app.notFound((c) =>
-    c.json(
-      {
-        error: {
-          message: `no route ${c.req.path}; providers are mounted at ${[...defs.keys()].map((n) => `/${n}`).join(", ")}`,
-        },
-      },
-      404,
-    ),
-  );
+  providerErrors(app, providerOfPath);
 
   const closers = new Set<() => Promise<void>>();
 
@@ -277,6 +296,7 @@ export function createEmulatorServer(
           if (!def) throw new Error(`unknown provider ${name} in providerPorts`);
           const solo = new Hono();
           solo.route("/", mount(def, ""));
+          providerErrors(solo, () => def);
           const one = await listenOne(solo, port, host);
           urls[name] = one.url;
           extra.push(one.close);

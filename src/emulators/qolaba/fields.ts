@@ -9,7 +9,7 @@
  * (zod 4 refuses an absent key whose schema is not optional), which then applies the default or
  * reports pydantic's "missing".
  */
-import { z } from "zod";
+import * as z from "zod";
 import { issuePath } from "../core/validation.js";
 import type { QolabaFieldError } from "./errors.js";
 

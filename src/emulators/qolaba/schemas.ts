@@ -4,7 +4,7 @@
  * `(0, 1]` bound of strength and the flooring of width/height to a multiple of 8 are the backend's
  * pydantic models (`SDXLText2ImageParameters`, `SDXLImage2ImageParameters`, `APIInput`) [backend].
  */
-import { z } from "zod";
+import * as z from "zod";
 import { pyBool, pyFloat, pyInt, pyLiteral, pyStr, pyUrl } from "./fields.js";
 
 /** [doc] The GPUs `inference_type` selects. */

@@ -10,7 +10,7 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { z } from "zod";
+import * as z from "zod";
 import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { parseAuthorization, parsePublicKey, tenantKeyOf, verifySignature } from "./auth.js";
 import { codeForStatus, TAMS_MESSAGES, TamsError, tamsErrorResponse } from "./errors.js";

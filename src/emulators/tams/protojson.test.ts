@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { bool, compact, enumName, float, int64, message, str } from "./protojson.js";
 
 const sample = message({

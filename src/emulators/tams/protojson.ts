@@ -8,7 +8,7 @@
  *
  * @see ../shared/providers/NOTES.md "TensorArt TAMS" › "JSON mapping is protobuf's"
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** `hr_resize_x` → `hrResizeX`. */
 export function camelCase(name: string): string {

@@ -5,7 +5,7 @@
  *
  * @see ../shared/providers/docs/tensorart-tams.txt "v1/jobs" (request schema)
  */
-import { z } from "zod";
+import * as z from "zod";
 import { bool, enumName, float, int64, message, repeated, str, uint64Id } from "./protojson.js";
 
 /** Stage types in proto order [doc][client]. */
