@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { type Clock, type ClockOptions, createClock } from "./clock.js";
@@ -139,13 +139,14 @@ export function createEmulatorServer(
   }
 
   /**
-   * Wraps a provider's routes with the core middleware. Only GET's two handlers (middleware, route)
-   * run for a poll: the body limit is registered for body-carrying methods only, and the 404 and
-   * error rendering live on the top-level app ({@link providerErrors}), because a sub-app's own
-   * `onError` would wrap every one of its handlers in another async layer.
+   * One provider as an app of its own, answering under `prefix` (`/aitubo`, or `` on a per-provider
+   * port): the core middleware around its routes, and 404s and uncaught errors in its own shape.
+   * Its own router is built on its first request, so start-up and other providers never pay for it;
+   * a poll runs two handlers (middleware, route), since the body limit is registered for
+   * body-carrying methods only.
    */
   const mount = (def: ProviderDefinition, prefix: string): Hono<EmulatorEnv> => {
-    const wrapper = new Hono<EmulatorEnv>();
+    const app = new Hono<EmulatorEnv>().basePath(prefix || "/");
     // Refuse an oversized body before anything reads it: an upload's limit plus room for form fields.
     const limitBody = bodyLimit({
       maxSize: settings.imageLimits.maxBytes + BODY_OVERHEAD,
@@ -156,47 +157,23 @@ export function createEmulatorServer(
           message: `request body too large: the limit is ${settings.imageLimits.maxBytes + BODY_OVERHEAD} bytes`,
         }),
     });
-    wrapper.on(BODY_METHODS, "*", limitBody);
-    wrapper.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal }));
-    wrapper.route("/", instances.get(def.name)!.app);
-    return wrapper;
-  };
-
-  /** The provider a path belongs to under `/<name>/...`, or the only one of a per-provider port. */
-  const providerOfPath = (path: string): ProviderDefinition | undefined => {
-    const end = path.indexOf("/", 1);
-    return defs.get(path.slice(1, end < 0 ? undefined : end));
-  };
-
-  /**
-   * 404s and uncaught errors in the provider's own shape, never a stack trace. `pick` finds the
-   * provider of a request (by prefix on the main port; fixed on a per-provider port).
-   */
-  const providerErrors = (app: Hono, pick: (path: string) => ProviderDefinition | undefined) => {
-    app.notFound((c) => {
-      const def = pick(c.req.path);
-      if (!def) {
-        const message = c.req.path.startsWith("/__emulator")
-          ? `no control route ${c.req.method} ${c.req.path}`
-          : `no route ${c.req.path}; providers are mounted at ${[...defs.keys()].map((n) => `/${n}`).join(", ")}`;
-        return c.json({ error: { message } }, 404);
-      }
-      return def.renderError({
+    app.on(BODY_METHODS, "*", limitBody);
+    app.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal }));
+    app.route("/", instances.get(def.name)!.app);
+    app.notFound((c) =>
+      def.renderError({
         status: 404,
         kind: "not-found",
         message: `no such endpoint: ${c.req.method} ${c.req.path}`,
-      });
-    });
-    app.onError((err, c) => {
+      }),
+    );
+    app.onError((err) => {
       if (err instanceof HTTPException) return err.getResponse();
-      const def = pick(c.req.path);
-      const name = def?.name ?? "emulator";
       // A bug, not the client's fault: log it, answer in the provider's 500 shape, never a stack trace.
-      log(`[${name}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return def
-        ? def.renderError({ status: 500, kind: "internal", message: "internal server error" })
-        : c.json({ error: { message: "internal server error" } }, 500);
+      log(`[${def.name}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return def.renderError({ status: 500, kind: "internal", message: "internal server error" });
     });
+    return app;
   };
 
   const reset = (key?: string) => {
@@ -233,7 +210,13 @@ export function createEmulatorServer(
       reset,
     }),
   );
-  for (const def of definitions) app.route(`/${def.name}`, mount(def, `/${def.name}`));
+  for (const def of definitions) {
+    // The provider's own app takes the request as it came (same Request, same Node bindings).
+    const provider = mount(def, `/${def.name}`);
+    const delegate = (c: Context) => provider.fetch(c.req.raw, c.env);
+    app.all(`/${def.name}`, delegate);
+    app.all(`/${def.name}/*`, delegate);
+  }
   app.get("/", (c) =>
     c.json({
       name: "imagegen-emulators",
@@ -243,12 +226,21 @@ export function createEmulatorServer(
       control: `${new URL(c.req.url).origin}/__emulator`,
     }),
   );
-  providerErrors(app, providerOfPath);
+  app.notFound((c) =>
+    c.json(
+      {
+        error: {
+          message: `no route ${c.req.path}; providers are mounted at ${[...defs.keys()].map((n) => `/${n}`).join(", ")}`,
+        },
+      },
+      404,
+    ),
+  );
 
   const closers = new Set<() => Promise<void>>();
 
   const listenOne = (
-    fetchApp: Hono,
+    fetchApp: Pick<Hono<EmulatorEnv>, "fetch">,
     port: number,
     host: string,
   ): Promise<{ url: string; close: () => Promise<void> }> =>
@@ -294,10 +286,7 @@ export function createEmulatorServer(
         for (const [name, port] of Object.entries(listenOptions.providerPorts ?? {})) {
           const def = defs.get(name);
           if (!def) throw new Error(`unknown provider ${name} in providerPorts`);
-          const solo = new Hono();
-          solo.route("/", mount(def, ""));
-          providerErrors(solo, () => def);
-          const one = await listenOne(solo, port, host);
+          const one = await listenOne(mount(def, ""), port, host);
           urls[name] = one.url;
           extra.push(one.close);
         }
