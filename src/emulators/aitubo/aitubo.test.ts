@@ -157,6 +157,16 @@ describe("text to image", () => {
     });
   });
 
+  it("answers a finished job's poll with the base URL the client used, each time", async () => {
+    const { id } = (await json(post("/api/job/create", { prompt: "x", modelId: DREAMSHAPER, count: 1 }))).data;
+    settle();
+    const domainVia = async (origin: string) =>
+      (await json(server.fetch(`${origin}/aitubo/api/job/get?id=${id}`))).data.result.data.domain;
+    expect(await domainVia("http://a.test")).toBe("http://a.test/aitubo/file/");
+    expect(await domainVia("http://b.test:4000")).toBe("http://b.test:4000/aitubo/file/");
+    expect(await domainVia("http://a.test")).toBe("http://a.test/aitubo/file/");
+  });
+
   it("honours size, count, format and seed; the same seed draws the same picture", async () => {
     const body = {
       prompt: "x",

@@ -4,7 +4,8 @@
 import { Hono } from "hono";
 import { estimateAitubo } from "../../credits/aitubo.js";
 import { CONTENT_TYPES, resizeImage } from "../core/images.js";
-import { directivesOf, type EmulatorEnv } from "../core/provider.js";
+import { memoJson } from "../core/json-memo.js";
+import { directivesOf, type EmulatorEnv, sendJson } from "../core/provider.js";
 import { loadCatalog } from "./catalog.js";
 import {
   AITUBO,
@@ -18,7 +19,15 @@ import {
   tenantState,
 } from "./context.js";
 import { AITUBO_MESSAGES, aituboError } from "./errors.js";
-import { type AituboJob, artView, createDurations, type JobImage, jobStatusView, startJob } from "./jobs.js";
+import {
+  type AituboJob,
+  artView,
+  createDurations,
+  type JobImage,
+  jobStatusView,
+  STATUS_OF_PHASE,
+  startJob,
+} from "./jobs.js";
 import { extensionOf, formatOf, renderGenerated } from "./renders.js";
 import { createJobSchema, headshotSchema, pagingSchema, upscaleSchema } from "./schemas.js";
 import { resolveImage } from "./sources.js";
@@ -154,7 +163,14 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
     const tenant = optionalTenant(ctx, c);
     if (!job || (tenant && job.tenantKey !== tenant.key))
       aituboError("NOT_FOUND", `${AITUBO_MESSAGES.jobNotFound}: ${id}`);
-    return c.json({ code: 0, data: jobStatusView(ctx, job, fileDomain(c)) });
+    // Polled every second or so by real clients: the answer is memoised until the job's status (or
+    // the base URL it names) changes; the job's record itself never changes after creation.
+    const domain = fileDomain(c);
+    const status = STATUS_OF_PHASE[core.jobs.view(job).phase];
+    return sendJson(
+      c,
+      memoJson(job, `${status}|${domain}`, () => ({ code: 0, data: jobStatusView(ctx, job, domain) })),
+    );
   });
 
   app.get("/api/job/list", async (c) => {

@@ -45,9 +45,14 @@ export function redactSecret(value: string): string {
 }
 
 /** Redacts secret headers. */
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+export function redactHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const [name, raw] of Object.entries(headers)) {
+    if (raw === undefined) continue;
+    // Node gives repeated headers as arrays (set-cookie); the journal shows them joined.
+    const value = Array.isArray(raw) ? raw.join(", ") : raw;
     out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? redactSecret(value) : value;
   }
   return out;
@@ -90,14 +95,10 @@ export function summarizeBody(
   return `[${ct || "binary"}, ${bytes} bytes]`;
 }
 
-/** A body as captured: its text when textual and small, else only its size. */
-export interface CapturedBody {
-  contentType?: string;
-  text?: string;
-  bytes: number;
-}
-
-/** An exchange as the middleware captures it, unredacted; redaction happens when it is read. */
+/**
+ * An exchange as the middleware captures it, unredacted and flat (one object per request, nothing
+ * copied: this is on every request's path); redaction and parsing happen when it is read.
+ */
 export interface RawExchange {
   at: number;
   provider: string;
@@ -105,11 +106,17 @@ export interface RawExchange {
   method: string;
   path: string;
   query: string;
-  requestHeaders: Record<string, string>;
-  requestBody: CapturedBody;
+  requestHeaders: Record<string, string | string[] | undefined>;
+  requestType: string | undefined;
+  /** The request body's text when textual and small. */
+  requestText: string | undefined;
+  requestBytes: number;
   status: number;
-  responseBody: CapturedBody;
-  faults: string[];
+  responseType: string | undefined;
+  /** The response body's text when textual and small. */
+  responseText: string | undefined;
+  responseBytes: number;
+  faults: readonly string[];
   durationMs: number;
 }
 
@@ -125,14 +132,14 @@ export function toJournalEntry(seq: number, raw: RawExchange): JournalEntry {
     query: raw.query,
     request: {
       headers: redactHeaders(raw.requestHeaders),
-      body: summarizeBody(raw.requestBody.contentType, raw.requestBody.text, raw.requestBody.bytes),
+      body: summarizeBody(raw.requestType, raw.requestText, raw.requestBytes),
     },
     response: {
       status: raw.status,
-      contentType: raw.responseBody.contentType,
-      body: summarizeBody(raw.responseBody.contentType, raw.responseBody.text, raw.responseBody.bytes),
+      contentType: raw.responseType,
+      body: summarizeBody(raw.responseType, raw.responseText, raw.responseBytes),
     },
-    faults: raw.faults,
+    faults: [...raw.faults],
     durationMs: raw.durationMs,
   };
 }

@@ -7,7 +7,7 @@ import type { Clock } from "./clock.js";
 import { type FaultAction, type FaultSet, magicActions } from "./faults.js";
 import type { JobDirectives } from "./job-engine.js";
 import type { Journal } from "./journal.js";
-import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "./provider.js";
+import { type EmulatorEnv, type ProviderDefinition, requestHeader, sendJson } from "./provider.js";
 
 /** A response that tells the in-process fetch (and the node server) to drop the connection. */
 export const DROP_HEADER = "x-emulator-drop-connection";
@@ -26,8 +26,8 @@ export interface ProviderMiddlewareOptions {
   journal: Journal;
 }
 
-/** `c.newResponse`'s overloads, as the one call that forwards `c.json`'s own arguments. */
-type NewResponse = (data: string, arg?: number | ResponseInit, headers?: Record<string, string>) => Response;
+/** The journal's fault list when none fired (shared: the journal copies it when read). */
+const NO_FAULTS: readonly string[] = Object.freeze([]);
 
 /** Describes a fault for the journal. */
 const describe = (a: FaultAction) =>
@@ -99,20 +99,10 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
     c.set("directives", directives);
     if (latency > 0) await clock.wallDelay(latency);
 
-    // What a handler answers with c.json() is captured as it is written, so the journal never
-    // has to read the response back (which would take node-server off its fast path).
-    // The JSON is serialised once, here, and the same string is sent (what Hono's own c.json does,
-    // minus the second JSON.stringify).
-    let captured: string | undefined;
-    let capturedRes: Response | undefined;
-    c.json = ((object: unknown, arg?: number | ResponseInit, headers?: Record<string, string>) => {
-      captured = JSON.stringify(object);
-      capturedRes = (c.newResponse as NewResponse)(captured, arg, {
-        "Content-Type": "application/json",
-        ...headers,
-      });
-      return capturedRes;
-    }) as typeof c.json;
+    // What a handler answers with c.json() is serialised once, sent, and kept for the journal, so the
+    // journal never has to read the response back (which would take node-server off its fast path).
+    c.json = ((object: unknown, arg?: number | ResponseInit, headers?: Record<string, string>) =>
+      sendJson(c, JSON.stringify(object), arg, headers)) as typeof c.json;
 
     if (early) {
       if (early.headers.has(DROP_HEADER)) c.env?.incoming?.socket.destroy();
@@ -124,15 +114,15 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
     // Journal the exchange. A small textual response is read once and replaced by a plain copy
     // (a clone would tee the stream and slow every answer); parsing and redaction wait until
     // someone reads the journal.
-    // A captured answer is known to be JSON of known length: its headers are not touched (reading
-    // them would make @hono/node-server build a Headers object for the response).
+    // An answer sent as JSON text is known to be JSON of known length: its headers are not touched
+    // (reading them would make @hono/node-server build a Headers object for the response).
     const res = c.res;
-    if (res !== capturedRes) captured = undefined;
+    const sent = c.get("sentJson");
+    let resText = sent?.res === res ? sent.text : undefined;
     const resType =
-      captured === undefined ? (res.headers.get("content-type") ?? undefined) : "application/json";
+      resText === undefined ? (res.headers.get("content-type") ?? undefined) : "application/json";
     const resLength =
-      captured === undefined ? Number(res.headers.get("content-length") ?? "0") : captured.length;
-    let resText = captured;
+      resText === undefined ? Number(res.headers.get("content-length") ?? "0") : resText.length;
     if (
       resText === undefined &&
       resType &&
@@ -152,11 +142,15 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
       path,
       query: q >= 0 ? url.slice(q) : "",
       // Node's own header object when served over HTTP (cheaper than building a Headers).
-      requestHeaders: (c.env?.incoming?.headers as Record<string, string> | undefined) ?? c.req.header(),
-      requestBody: { contentType, text: requestText, bytes: requestText?.length ?? length },
+      requestHeaders: c.env?.incoming?.headers ?? c.req.header(),
+      requestType: contentType,
+      requestText,
+      requestBytes: requestText?.length ?? length,
       status: res.status,
-      responseBody: { contentType: resType, text: resText, bytes: resText?.length ?? resLength },
-      faults: actions.length === 0 ? [] : actions.map(describe),
+      responseType: resType,
+      responseText: resText,
+      responseBytes: resText?.length ?? resLength,
+      faults: actions.length === 0 ? NO_FAULTS : actions.map(describe),
       durationMs: Math.round((performance.now() - started) * 100) / 100,
     });
   };

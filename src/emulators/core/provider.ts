@@ -23,6 +23,8 @@ export type EmulatorEnv = {
     directives: JobDirectives;
     /** Absolute URL of the provider's root for this request, e.g. `http://127.0.0.1:4000/aitubo`. */
     providerBase: string;
+    /** The JSON text last answered through {@link sendJson} (what the journal records). */
+    sentJson: { res: Response; text: string } | undefined;
   };
 };
 
@@ -108,4 +110,25 @@ export function requestHeader(c: EmulatorContext, name: string): string | undefi
     return Array.isArray(value) ? value.join(", ") : value;
   }
   return c.req.header(name);
+}
+
+/**
+ * Answers with JSON already serialised (a memoised body, see {@link ./json-memo.ts}). `c.json`
+ * goes through here too, so the journal gets the text without reading the response back.
+ */
+export function sendJson(
+  c: EmulatorContext,
+  text: string,
+  arg?: number | ResponseInit,
+  headers?: Record<string, string>,
+): Response {
+  // c.newResponse's overloads, called with c.json's own arguments.
+  const newResponse = c.newResponse as (
+    data: string,
+    arg?: number | ResponseInit,
+    headers?: Record<string, string>,
+  ) => Response;
+  const res = newResponse(text, arg, { "Content-Type": "application/json", ...headers });
+  c.set("sentJson", { res, text });
+  return res;
 }
