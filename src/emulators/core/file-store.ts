@@ -135,7 +135,9 @@ export function createFileStore(options: FileStoreOptions): FileStore {
 export function fileResponse(result: ReadResult): Response | undefined {
   if (result.status !== "ok") return undefined;
   const { bytes, contentType } = result.body;
-  return new Response(new Uint8Array(bytes), {
+  // A view of the stored bytes, not a copy: the store never mutates them (and Buffers here are
+  // never over a SharedArrayBuffer).
+  return new Response(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength), {
     status: 200,
     headers: {
       "content-type": contentType,
