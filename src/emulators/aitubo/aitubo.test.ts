@@ -158,7 +158,8 @@ describe("text to image", () => {
   });
 
   it("answers a finished job's poll with the base URL the client used, each time", async () => {
-    const { id } = (await json(post("/api/job/create", { prompt: "x", modelId: DREAMSHAPER, count: 1 }))).data;
+    const { id } = (await json(post("/api/job/create", { prompt: "x", modelId: DREAMSHAPER, count: 1 })))
+      .data;
     settle();
     const domainVia = async (origin: string) =>
       (await json(server.fetch(`${origin}/aitubo/api/job/get?id=${id}`))).data.result.data.domain;
