@@ -78,7 +78,7 @@ export function createControlPlane(state: ControlPlaneState): Hono {
     if (err instanceof HTTPException) return err.getResponse();
     return Response.json({ error: { message: "internal error in the control plane" } }, { status: 500 });
   });
-  app.notFound((c) => c.json({ error: { message: `no control route ${c.req.method} ${c.req.path}` } }, 404));
+  // Unknown control routes are answered by the server's own notFound (a routed sub-app's is not used).
 
   app.get("/health", (c) =>
     c.json({ status: "ok", providers: [...state.providers.keys()], clock: state.clock.mode }),

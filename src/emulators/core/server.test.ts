@@ -53,6 +53,19 @@ describe("server", () => {
     expect(lines.join("\n")).toContain("a bug");
   });
 
+  it("answers unknown paths outside the providers with a JSON message that says where things are", async () => {
+    make();
+    const control = await server.fetch("/__emulator/nope", { method: "POST" });
+    expect(control.status).toBe(404);
+    expect(await control.json()).toEqual({ error: { message: "no control route POST /__emulator/nope" } });
+    const other = await server.fetch("/elsewhere?x=1");
+    expect(other.status).toBe(404);
+    expect((await other.json()).error.message).toBe("no route /elsewhere; providers are mounted at /test");
+    // A prefix that only starts like a provider's is not that provider.
+    expect((await server.fetch("/testing/x")).status).toBe(404);
+    expect((await (await server.fetch("/testing/x")).json()).error.message).toContain("no route /testing/x");
+  });
+
   it("keeps tenants apart and refuses a charge the balance cannot cover", async () => {
     make({ startCredit: 2 });
     expect((await (await post("/test/jobs", "a", { prompt: "x", credits: 2 })).json()).balance).toBe(0);

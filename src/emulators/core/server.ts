@@ -241,16 +241,14 @@ export function createEmulatorServer(
       control: `${new URL(c.req.url).origin}/__emulator`,
     }),
   );
-  app.notFound((c) =>
-    c.json(
-      {
-        error: {
-          message: `no route ${c.req.path}; providers are mounted at ${[...defs.keys()].map((n) => `/${n}`).join(", ")}`,
-        },
-      },
-      404,
-    ),
-  );
+  app.notFound((c) => {
+    const path = c.req.path;
+    const message =
+      path === "/__emulator" || path.startsWith("/__emulator/")
+        ? `no control route ${c.req.method} ${path}`
+        : `no route ${path}; providers are mounted at ${[...defs.keys()].map((n) => `/${n}`).join(", ")}`;
+    return c.json({ error: { message } }, 404);
+  });
 
   const closers = new Set<() => Promise<void>>();
 
