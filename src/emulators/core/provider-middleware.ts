@@ -111,16 +111,16 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
       await next();
     }
 
-    // Journal the exchange. A small textual response is read once and replaced by a plain copy
-    // (a clone would tee the stream and slow every answer); parsing and redaction wait until
-    // someone reads the journal.
-    // An answer sent as JSON text is known to be JSON of known length: its headers are not touched
-    // (reading them would make @hono/node-server build a Headers object for the response).
+    // Journal the exchange; parsing and redaction wait until someone reads the journal. An answer
+    // sent as JSON text (sendJson, c.json) is known with its type and length, so the response's
+    // headers are not touched (reading them makes @hono/node-server build a Headers object). Any
+    // other small textual response is read once and replaced by a plain copy (a clone would tee
+    // the stream and slow every answer).
     const res = c.res;
     const sent = c.get("sentJson");
-    let resText = sent?.res === res ? sent.text : undefined;
-    const resType =
-      resText === undefined ? (res.headers.get("content-type") ?? undefined) : "application/json";
+    const own = sent?.res === res ? sent : undefined;
+    let resText = own?.text;
+    const resType = own ? own.type : (res.headers.get("content-type") ?? undefined);
     const resLength =
       resText === undefined ? Number(res.headers.get("content-length") ?? "0") : resText.length;
     if (

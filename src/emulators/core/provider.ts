@@ -24,7 +24,7 @@ export type EmulatorEnv = {
     /** Absolute URL of the provider's root for this request, e.g. `http://127.0.0.1:4000/aitubo`. */
     providerBase: string;
     /** The JSON text last answered through {@link sendJson} (what the journal records). */
-    sentJson: { res: Response; text: string } | undefined;
+    sentJson: { res: Response; text: string; type: string } | undefined;
   };
 };
 
@@ -129,6 +129,7 @@ export function sendJson(
     headers?: Record<string, string>,
   ) => Response;
   const res = newResponse(text, arg, { "Content-Type": "application/json", ...headers });
-  c.set("sentJson", { res, text });
+  const type = headers?.["Content-Type"] ?? headers?.["content-type"] ?? "application/json";
+  c.set("sentJson", { res, text, type });
   return res;
 }
