@@ -210,28 +210,13 @@ export function createEmulatorServer(
       reset,
     }),
   );
-  const providerApps = new Map<string, Hono<EmulatorEnv>>();
   for (const def of definitions) {
     // The provider's own app takes the request as it came (same Request, same Node bindings).
     const provider = mount(def, `/${def.name}`);
-    providerApps.set(def.name, provider);
     const delegate = (c: Context) => provider.fetch(c.req.raw, c.env);
     app.all(`/${def.name}`, delegate);
     app.all(`/${def.name}/*`, delegate);
   }
-  /**
-   * The server's entry point: a request for `/<provider>/...` goes straight to that provider's app
-   * (one dispatch instead of two on every provider request); everything else to the main app,
-   * whose delegate routes do the same for `app.request` in tests.
-   */
-  const dispatch = (request: Request, env?: EmulatorEnv["Bindings"]): Response | Promise<Response> => {
-    const url = request.url;
-    const start = url.indexOf("/", url.indexOf("//") + 2);
-    let end = start + 1;
-    while (end < url.length && url[end] !== "/" && url[end] !== "?") end++;
-    const provider = providerApps.get(url.slice(start + 1, end));
-    return provider ? provider.fetch(request, env) : app.fetch(request, env);
-  };
   app.get("/", (c) =>
     c.json({
       name: "imagegen-emulators",
@@ -283,14 +268,14 @@ export function createEmulatorServer(
         input instanceof Request
           ? input
           : new Request(new URL(String(input), "http://localhost"), init as RequestInit | undefined);
-      const res = await dispatch(request);
+      const res = await app.fetch(request);
       if (res.headers.has(DROP_HEADER))
         throw new TypeError("fetch failed: connection dropped (emulator fault)");
       return res;
     },
     async listen(listenOptions = {}) {
       const host = listenOptions.host ?? "127.0.0.1";
-      const main = await listenOne({ fetch: dispatch }, listenOptions.port ?? 4000, host);
+      const main = await listenOne(app, listenOptions.port ?? 4000, host);
       const urls: Record<string, string> = Object.fromEntries(
         definitions.map((d) => [d.name, `${main.url}/${d.name}`]),
       );
