@@ -147,15 +147,22 @@ export function createEmulatorServer(
    */
   const mount = (def: ProviderDefinition, prefix: string): Hono<EmulatorEnv> => {
     const app = new Hono<EmulatorEnv>().basePath(prefix || "/");
+    const relative = (c: Context) => c.req.path.slice(prefix.length) || "/";
     // Refuse an oversized body before anything reads it: an upload's limit plus room for form fields.
     const limitBody = bodyLimit({
       maxSize: settings.imageLimits.maxBytes + BODY_OVERHEAD,
-      onError: () =>
-        def.renderError({
+      onError: (c) => {
+        const res = def.renderError({
           status: 413,
           kind: "fault",
           message: `request body too large: the limit is ${settings.imageLimits.maxBytes + BODY_OVERHEAD} bytes`,
-        }),
+          path: relative(c),
+        });
+        // The rest of the body is never read, so the connection cannot carry another request:
+        // say so, or a keep-alive client sends its next request into a socket about to close.
+        res.headers.set("Connection", "close");
+        return res;
+      },
     });
     app.on(BODY_METHODS, "*", limitBody);
     app.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal }));
@@ -165,13 +172,19 @@ export function createEmulatorServer(
         status: 404,
         kind: "not-found",
         message: `no such endpoint: ${c.req.method} ${c.req.path}`,
+        path: relative(c),
       }),
     );
-    app.onError((err) => {
+    app.onError((err, c) => {
       if (err instanceof HTTPException) return err.getResponse();
       // A bug, not the client's fault: log it, answer in the provider's 500 shape, never a stack trace.
       log(`[${def.name}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return def.renderError({ status: 500, kind: "internal", message: "internal server error" });
+      return def.renderError({
+        status: 500,
+        kind: "internal",
+        message: "internal server error",
+        path: relative(c),
+      });
     });
     return app;
   };
