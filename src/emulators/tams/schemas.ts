@@ -61,7 +61,25 @@ export const LIMITS = {
   maxVideoFrames: 241,
 } as const;
 
+/** Bounds the official types declare (`@min`/`@max` in `tams-sdk`'s `dist/index.d.ts`). */
+export const OFFICIAL = {
+  minSteps: 10,
+  maxSteps: 50,
+  maxCfgScale: 35,
+  maxSeed: 4_294_967_295,
+  minUpscaledSide: 128,
+} as const;
+
 const side = () => int64({ min: LIMITS.minSide, max: LIMITS.maxSide });
+
+/**
+ * `hrResizeX`/`hrResizeY`: `@min 128` [official types], or 0, proto3's "unset" (the API schema's own
+ * example sends `"hrResizeX": 0` beside `hrScale`).
+ */
+const upscaledSide = () =>
+  int64({ min: 0, max: LIMITS.maxUpscaledSide }).refine((n) => n === 0 || n >= OFFICIAL.minUpscaledSide, {
+    message: `must be 0 (unset) or between ${OFFICIAL.minUpscaledSide} and ${LIMITS.maxUpscaledSide}`,
+  });
 
 /** A prompt item; the doc's own examples contain an empty `{}` item. */
 export const promptSchema = message({ text: str({ max: 10_000 }).optional(), weight: float().optional() });
@@ -111,8 +129,9 @@ export const diffusionSchema = message({
   sdModel: str({ nonEmpty: true }).optional(),
   sdVae: str().optional(),
   sampler: str().optional(),
-  steps: int64({ min: 1, max: LIMITS.maxSteps }).optional(),
-  cfgScale: float({ min: 0, max: 30 }).optional(),
+  // [official types] steps: @min 10 @max 50; cfgScale: @max 35.
+  steps: int64({ min: OFFICIAL.minSteps, max: OFFICIAL.maxSteps }).optional(),
+  cfgScale: float({ min: 0, max: OFFICIAL.maxCfgScale }).optional(),
   clipSkip: int64({ min: 0, max: 12 }).optional(),
   denoisingStrength: float({ min: 0, max: 1 }).optional(),
   etaNoiseSeedDelta: int64().optional(),
@@ -132,15 +151,16 @@ export const diffusionSchema = message({
 export type DiffusionParams = z.infer<typeof diffusionSchema>;
 
 const inputInitializeSchema = message({
-  seed: int64().optional(),
+  // [official types] @max 4294967295; no @min: -1 (random) is what the doc's examples send.
+  seed: int64({ max: OFFICIAL.maxSeed }).optional(),
   imageResourceId: str({ nonEmpty: true }).optional(),
   count: int64({ min: 0, max: LIMITS.maxCount }).optional(),
 });
 
 const upscalerSchema = message({
   hrUpscaler: str({ nonEmpty: true }).optional(),
-  hrResizeX: int64({ min: 0, max: LIMITS.maxUpscaledSide }).optional(),
-  hrResizeY: int64({ min: 0, max: LIMITS.maxUpscaledSide }).optional(),
+  hrResizeX: upscaledSide().optional(),
+  hrResizeY: upscaledSide().optional(),
   hrScale: float({ min: 0, max: LIMITS.maxHrScale }).optional(),
   hrSecondPassSteps: int64({ min: 0, max: LIMITS.maxSteps }).optional(),
   denoisingStrength: float({ min: 0, max: 1 }).optional(),
@@ -163,7 +183,8 @@ const adetailerArg = message({
   adUseSteps: bool().optional(),
   adSteps: int64({ min: 1, max: LIMITS.maxSteps }).optional(),
   adUseCfgScale: bool().optional(),
-  adCfgScale: float({ min: 0, max: 30 }).optional(),
+  // [official types] adCfgScale: @max 35.
+  adCfgScale: float({ min: 0, max: OFFICIAL.maxCfgScale }).optional(),
   lora: loraSchema.optional(),
   adUseCheckpoint: bool().optional(),
   adCheckpoint: str().optional(),
