@@ -8,6 +8,7 @@ import { serve } from "@hono/node-server";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { adminGuard, adminTokenPolicy } from "./admin-auth.js";
 import { type Clock, type ClockOptions, createClock } from "./clock.js";
 import { createControlPlane } from "./control-plane.js";
 import { createFaultSet, type FaultRuleInput, faultRuleSchema } from "./faults.js";
@@ -38,6 +39,11 @@ export interface EmulatorServerOptions {
   providerOptions?: Record<string, Record<string, unknown>>;
   /** Where log lines go. Default: nowhere. */
   log?: (line: string) => void;
+  /**
+   * A token `/__emulator/*` requires (bearer or `x-emulator-admin-token`), on any bind. Without one,
+   * a loopback bind is open and `listen` on any other host generates one (see `Listening.adminToken`).
+   */
+  adminToken?: string;
 }
 
 /** Options of {@link EmulatorServer.listen}. */
@@ -54,6 +60,10 @@ export interface Listening {
   url: string;
   /** Each provider's base URL (its own port's root when it has one). */
   urls: Record<string, string>;
+  /** The token the control plane requires, when it requires one (given, or generated for this bind). */
+  adminToken?: string;
+  /** True when {@link adminToken} was generated at `listen` (print it: nobody else knows it). */
+  adminTokenGenerated?: boolean;
   close(): Promise<void>;
 }
 
@@ -196,6 +206,11 @@ export function createEmulatorServer(
   };
 
   const app = new Hono();
+  // Read per request: listen() on a non-loopback host may generate the token after the app is built.
+  let adminToken = options.adminToken || undefined;
+  const guard = adminGuard(() => adminToken);
+  app.use("/__emulator", guard);
+  app.use("/__emulator/*", guard);
   app.route(
     "/__emulator",
     createControlPlane({
@@ -275,6 +290,8 @@ export function createEmulatorServer(
     },
     async listen(listenOptions = {}) {
       const host = listenOptions.host ?? "127.0.0.1";
+      const policy = adminTokenPolicy(host, adminToken);
+      adminToken = policy.token;
       const main = await listenOne(app, listenOptions.port ?? 4000, host);
       const urls: Record<string, string> = Object.fromEntries(
         definitions.map((d) => [d.name, `${main.url}/${d.name}`]),
@@ -295,6 +312,7 @@ export function createEmulatorServer(
       return {
         url: main.url,
         urls,
+        ...(policy.token ? { adminToken: policy.token, adminTokenGenerated: policy.generated } : {}),
         close: async () => {
           await Promise.all([main.close(), ...extra.map((c) => c())]);
         },
