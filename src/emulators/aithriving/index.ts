@@ -21,6 +21,8 @@ export const aithrivingProvider: ProviderDefinition = {
   name: "aithriving",
   title: "AIThriving",
   liveBaseUrl: "https://www.aithriving.com",
+  // [doc] www.aithriving.com; the bare domain [inferred] redirects there on the live site.
+  hosts: [{ host: "www.aithriving.com" }, { host: "aithriving.com" }],
   docs: "https://www.aithriving.com (API documentation pages of each app)",
   identify: (c) => aithrivingKey(requestHeader(c, "authorization")),
   create(ctx) {
