@@ -17,7 +17,7 @@ import { loadCatalog } from "./catalog.js";
 import { workflowCredits } from "./credits.js";
 import { argumentError, notFound, TAMS_MESSAGES, TamsError, workflowError } from "./errors.js";
 import { parseBody, tenantOf } from "./http.js";
-import { createJob, jobResponse, type TamsJobData, type TamsOutput } from "./jobs.js";
+import { createJob, jobResponse, nodeWindow, type TamsJobData, type TamsOutput } from "./jobs.js";
 import {
   checkTemplateSchema,
   checkWorkflowSchema,
@@ -100,7 +100,7 @@ export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
     const requests = state.tenantState(tenant).requests;
     const existing = requests.get(body.requestId);
     const known = existing === undefined ? undefined : ctx.jobs.get<TamsJobData>(ctx.name, existing);
-    if (known) return c.json(jobResponse(state, known, c.get("providerBase")));
+    if (known) return c.json(await jobResponse(state, known, c.get("providerBase")));
     const n = Math.max(1, p.nodes.length);
     const job = createJob(state, {
       tenant,
@@ -119,7 +119,8 @@ export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
               width: img.width,
               height: img.height,
               format: "png",
-              readyAt: Math.round(startAt + ((endAt - startAt) * (k + 1)) / n),
+              readyAt: Math.round(nodeWindow({ runningMs: endAt - startAt }, startAt, k, n).to),
+              seed: img.seed,
               render: async () =>
                 renderPlaceholder({
                   width: img.width,
