@@ -140,7 +140,14 @@ export const tamsTemplateSchema = z.strictObject({
   name: z.string(),
   fields: z.strictObject({
     fieldAttrs: z.array(
-      z.strictObject({ nodeId: z.string(), fieldName: z.string(), fieldValue: z.unknown().optional() }),
+      z.strictObject({
+        nodeId: z.string(),
+        fieldName: z.string(),
+        fieldValue: z.unknown().optional(),
+        // [public client] TensorArt's ComfyUI node reads these.
+        nodeName: z.string().optional(),
+        inputString: z.string().optional(),
+      }),
     ),
   }),
 });

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { imageInfo } from "../core/images.js";
 import { exifFileSize } from "./jobs.js";
+import { templateFieldAttrs } from "./routes-workflow.js";
 import { call, finishAll, tamsServer } from "./test-kit.js";
 
 const server = tamsServer();
@@ -129,5 +130,24 @@ describe("regression: outputUi while a workflow job is RUNNING", () => {
     const out = item.nodes["9"]!.outputUi!.images[0]!;
     const file = await server.fetch(new URL(out.filename).pathname + new URL(out.filename).search);
     expect(file.status).toBe(200);
+  });
+});
+
+describe("regression: template fieldAttrs without nodeName", () => {
+  it("names each field's node class (LoadImage for the doc template's image field)", async () => {
+    const res = await call(server, "GET", "/v1/workflows/676018193025756628", fresh());
+    expect(res.body.fields.fieldAttrs).toEqual([
+      { nodeId: "25", fieldName: "image", fieldValue: "", nodeName: "LoadImage" },
+      { nodeId: "27", fieldName: "text", fieldValue: "1 girl", nodeName: "CLIPTextEncode" },
+    ]);
+  });
+
+  it("carries inputString, the option list, for a field on a COMBO input", () => {
+    const attrs = templateFieldAttrs({
+      fields: [{ nodeId: "3", fieldName: "sampler_name", fieldValue: "euler" }],
+      params: { "3": { classType: "KSampler", inputs: {} } },
+    });
+    expect(attrs[0]).toMatchObject({ nodeName: "KSampler" });
+    expect(JSON.parse(attrs[0]!.inputString!)).toContain("dpmpp_2m");
   });
 });

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { TamsTemplate } from "../../credits/index.js";
-import { show } from "../../credits/protojson.js";
+import { compact, show } from "../../credits/protojson.js";
 import { renderPlaceholder } from "../core/images.js";
 import { directivesOf, type EmulatorContext, type EmulatorEnv } from "../core/provider.js";
 import type { Tenant } from "../core/tenants.js";
@@ -27,9 +27,30 @@ import {
   type WorkflowParams,
 } from "./schemas.js";
 import type { TamsState } from "./state.js";
-import { validateWorkflow, type WorkflowPlan } from "./workflow.js";
+import { INPUT_OPTIONS, validateWorkflow, type WorkflowPlan } from "./workflow.js";
 
 type Fields = z.output<typeof templateFieldsSchema>;
+
+/**
+ * A template's `fieldAttrs` as `GET /v1/workflows/{id}` answers them: the doc's `nodeId`,
+ * `fieldName`, `fieldValue` [doc], plus `nodeName`, the node's class type (TensorArt's ComfyUI node
+ * reads it, e.g. `LoadImage`, to offer an image upload), and `inputString` where the input takes
+ * one of a list of values [public client].
+ */
+export function templateFieldAttrs(t: Pick<TamsTemplate, "fields" | "params">) {
+  return t.fields.map((f) => {
+    const node = t.params[f.nodeId];
+    const nodeName = node?.classType ?? node?.class_type;
+    const options = nodeName === undefined ? undefined : INPUT_OPTIONS[nodeName]?.[f.fieldName];
+    return compact({
+      nodeId: f.nodeId,
+      fieldName: f.fieldName,
+      fieldValue: f.fieldValue,
+      nodeName,
+      inputString: options ? JSON.stringify(options) : undefined,
+    });
+  });
+}
 
 /** The routes. */
 export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
@@ -175,13 +196,7 @@ export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
     return c.json({
       templateId: t.templateId,
       name: t.name,
-      fields: {
-        fieldAttrs: t.fields.map((f) => ({
-          nodeId: f.nodeId,
-          fieldName: f.fieldName,
-          fieldValue: f.fieldValue,
-        })),
-      },
+      fields: { fieldAttrs: templateFieldAttrs(t) },
     });
   });
 
