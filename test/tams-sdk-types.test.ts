@@ -156,7 +156,10 @@ const stages = (prompt: string) => [
 async function answers(): Promise<Record<string, Set<string>>> {
   const key = "types-walker";
   const seen: Record<string, Set<string>> = {};
-  const add = (root: string, body: unknown) => observed(body, "", (seen[root] ??= new Set()));
+  const add = (root: string, body: unknown) => {
+    seen[root] ??= new Set();
+    observed(body, "", seen[root]);
+  };
   const create = async (requestId: string, prompt: string) => {
     const res = await call(server, "POST", "/v1/jobs", key, { requestId, stages: stages(prompt) });
     add("TamsApiCreateJobResponse", res.body);
