@@ -149,7 +149,7 @@ const stages = (prompt: string) => [
   },
   {
     type: "IMAGE_TO_UPSCALER",
-    imageToUpscaler: { hrUpscaler: "Lanczos", hrScale: 1.5, hrSecondPassSteps: 10 },
+    imageToUpscaler: { hrUpscaler: "Lanczos", hrScale: 2, hrSecondPassSteps: 10 },
   },
 ];
 

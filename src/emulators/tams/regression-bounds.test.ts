@@ -47,6 +47,17 @@ describe("regression: cfgScale 35", () => {
 });
 
 describe("regression: bounds the official types declare", () => {
+  it("hrScale: @format int32, a whole factor", async () => {
+    const up = (hrScale: unknown) => [
+      diffusion(),
+      { type: "IMAGE_TO_UPSCALER", imageToUpscaler: { hrUpscaler: "Lanczos", hrScale } },
+    ];
+    expect((await price(up("2"))).status).toBe(200);
+    expect((await price(up(1.5))).body.message).toBe(
+      "stages[1].imageToUpscaler.hrScale: must be an integer between 0 and 4, got 1.5",
+    );
+  });
+
   it("steps: @min 10 @max 50", async () => {
     expect((await price([diffusion({ steps: 10 })])).status).toBe(200);
     expect((await price([diffusion({ steps: 50 })])).status).toBe(200);

@@ -24,8 +24,8 @@ const stages = [
   {
     type: "DIFFUSION",
     diffusion: {
-      width: 512,
-      height: 768,
+      width: 256,
+      height: 384,
       prompts: [{ text: "a boat" }],
       steps: 20,
       sdModel: "600423083519508503",
@@ -33,7 +33,7 @@ const stages = [
   },
   {
     type: "IMAGE_TO_UPSCALER",
-    imageToUpscaler: { hrUpscaler: "Lanczos", hrScale: 1.5, hrSecondPassSteps: 10 },
+    imageToUpscaler: { hrUpscaler: "Lanczos", hrScale: 2, hrSecondPassSteps: 10 },
   },
 ];
 
@@ -93,7 +93,7 @@ describe("regression: successInfo.stages and imageExifMetaMap", () => {
         MIMEType: "image/png",
         Seed: String(1234 + index),
       });
-      expect(imageExifMetaMap[image.id].meta.ImageSize).toBe("768x1152");
+      expect(imageExifMetaMap[image.id].meta.ImageSize).toBe("512x768");
     }
   });
 

@@ -177,7 +177,8 @@ const upscalerSchema = message({
   hrUpscaler: str({ nonEmpty: true }).optional(),
   hrResizeX: upscaledSide().optional(),
   hrResizeY: upscaledSide().optional(),
-  hrScale: float({ min: 0, max: LIMITS.maxHrScale }).optional(),
+  // [official types] `@format int32`: a whole factor (protojson refuses 1.5 for an int32).
+  hrScale: int64({ min: 0, max: LIMITS.maxHrScale }).optional(),
   hrSecondPassSteps: int64({ min: 0, max: LIMITS.maxSteps }).optional(),
   denoisingStrength: float({ min: 0, max: 1 }).optional(),
   diffusion: diffusionSchema.optional(),
