@@ -21,6 +21,8 @@ export const aithrivingProvider: ProviderDefinition = {
   name: "aithriving",
   title: "AIThriving",
   liveBaseUrl: "https://www.aithriving.com",
+  // [doc] www.aithriving.com; the bare domain [inferred] redirects there on the live site.
+  hosts: [{ host: "www.aithriving.com" }, { host: "aithriving.com" }],
   docs: "https://www.aithriving.com (API documentation pages of each app)",
   // [doc] The header table names `Authentication`; every example sends `Authorization`: both are
   // read, `Authorization` first when a request carries both.

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { fileResponse } from "../core/file-store.js";
 import { CONTENT_TYPES, cutoutImage, renderPlaceholder, validateImage } from "../core/images.js";
 import type { EmulatorEnv } from "../core/provider.js";
-import { AITUBO, type AituboContext, jsonBody, requireTenant } from "./context.js";
+import { AITUBO, type AituboContext, fileDomain, jsonBody, requireTenant } from "./context.js";
 import { docExampleFile } from "./doc-examples.js";
 import { aituboError } from "./errors.js";
 import { segmentSchema } from "./schemas.js";
@@ -64,7 +64,7 @@ export function fileRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
       createdAt: core.clock.now(),
       render: async () => cutoutImage(await source.bytes()),
     });
-    return c.json({ code: 0, data: { image: `${c.get("providerBase")}/file/${path}` } });
+    return c.json({ code: 0, data: { image: `${fileDomain(c)}${path}` } });
   });
 
   app.get("/file/*", async (c) => {
