@@ -75,7 +75,11 @@ export function fileDomain(c: EmulatorContext): string {
 export async function jsonBody<T extends z.ZodType>(c: EmulatorContext, schema: T): Promise<z.infer<T>> {
   const text = await c.req.text();
   const parsed = parseJsonText(text);
-  if (!parsed.ok) aituboError("INVALID_ARGUMENT", "request body must be a JSON object");
+  if (!parsed.ok)
+    aituboError(
+      "INVALID_ARGUMENT",
+      parsed.tooDeep ? `request body ${parsed.problem}` : "request body must be a JSON object",
+    );
   if (parsed.value === null || typeof parsed.value !== "object" || Array.isArray(parsed.value)) {
     aituboError("INVALID_ARGUMENT", "request body must be a JSON object");
   }

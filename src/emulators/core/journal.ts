@@ -1,6 +1,7 @@
 /**
  * The request journal: every request and response, per tenant, with secrets redacted.
  */
+import { parseJsonText } from "./validation.js";
 
 /** One exchange. */
 export interface JournalEntry {
@@ -84,11 +85,9 @@ export function summarizeBody(
   const ct = (contentType ?? "").toLowerCase();
   if (text !== undefined && (ct.includes("json") || ct.startsWith("text/"))) {
     if (ct.includes("json") && text.length <= MAX_BODY_CHARS * 8) {
-      try {
-        return redactJson(JSON.parse(text));
-      } catch {
-        // not JSON after all: fall through to text
-      }
+      // Not JSON after all, or nested too deep to walk safely: kept as text below.
+      const parsed = parseJsonText(text);
+      if (parsed.ok) return redactJson(parsed.value);
     }
     return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}… (${text.length} chars)` : text;
   }
