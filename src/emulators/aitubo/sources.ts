@@ -51,7 +51,10 @@ export function resolveImage(
   }
   const path = url ? storePathOf(ctx, c, url) : ref.replace(/^\/+/, "");
   if (path !== undefined) {
-    const stat = ctx.core.files.stat(AITUBO, path);
+    const found = ctx.core.files.stat(AITUBO, path);
+    // [inferred] An upload is its owner's: another key's upload path is unknown to this key, as on
+    // the real service, where upload paths are per account. Results are public URLs and stay usable.
+    const stat = found?.kind === "upload" && found.tenantKey !== c.get("tenantKey") ? undefined : found;
     if (!stat)
       aituboError(
         "INVALID_ARGUMENT",
