@@ -14,7 +14,6 @@ import * as z from "zod";
 import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { parseAuthorization, parsePublicKey, tenantKeyOf, verifySignature } from "./auth.js";
 import { codeForStatus, TAMS_MESSAGES, TamsError, tamsErrorResponse } from "./errors.js";
-import { rememberBase } from "./jobs.js";
 import { jobRoutes } from "./routes-jobs.js";
 import { resourceRoutes } from "./routes-resources.js";
 import { toolRoutes } from "./routes-tools.js";
@@ -67,7 +66,6 @@ function authMiddleware(state: TamsState): MiddlewareHandler<EmulatorEnv> {
       window.push(now);
       state.rateWindows.set(tenantKey, window);
     }
-    rememberBase(state, c.get("providerBase"));
     await next();
   };
 }

@@ -75,6 +75,8 @@ export interface TamsJobData {
   refunded: boolean;
   /** The last status a webhook was sent for. */
   notified?: JobStatus;
+  /** The provider base URL of the creating request: webhook bodies name files under it. */
+  base?: string;
 }
 
 /** A TAMS job. */
@@ -89,6 +91,8 @@ export interface NewJob {
   runningMs: number;
   directives: JobDirectives;
   notifyUrl?: string;
+  /** The creating request's provider base URL (`c.get("providerBase")`), for webhook bodies. */
+  base?: string;
   /** Builds the outputs once the id and timing are known. */
   outputs(jobId: string, times: { startAt: number; endAt: number }): TamsOutput[];
   nodes?: (outputs: TamsOutput[]) => TamsJobNode[];
@@ -129,6 +133,7 @@ export function createJob(state: TamsState, spec: NewJob): TamsJob {
       outputs,
       ...(spec.nodes ? { nodes: spec.nodes(outputs) } : {}),
       ...(spec.notifyUrl ? { notifyUrl: spec.notifyUrl } : {}),
+      ...(spec.base ? { base: spec.base } : {}),
       registered: new Set(),
       refunded: false,
     },
@@ -157,24 +162,15 @@ export function refund(state: TamsState, job: TamsJob, why: string): void {
 export function notify(state: TamsState, job: TamsJob, base?: string, at?: number): void {
   const url = job.data.notifyUrl;
   if (!url) return;
-  const body = jobResponse(state, job, base ?? baseOf(url, state), at);
+  const body = jobResponse(state, job, base ?? job.data.base ?? DEFAULT_BASE, at);
   const status = body.job.status as JobStatus;
   if (job.data.notified === status) return;
   job.data.notified = status;
   state.webhooks.send(url, status, body);
 }
 
-/** Webhooks have no request to take a base URL from: use the one recorded at creation. */
-const bases = new WeakMap<TamsState, string>();
-
-/** Remembers the emulator's base URL (from the latest request) for webhook bodies. */
-export function rememberBase(state: TamsState, base: string): void {
-  bases.set(state, base);
-}
-
-function baseOf(_url: string, state: TamsState): string {
-  return bases.get(state) ?? "http://127.0.0.1/tams";
-}
+/** Webhooks have no request of their own: a job made without one (in process) names this base. */
+const DEFAULT_BASE = "http://127.0.0.1/tams";
 
 /** The file-store path of an output. */
 export function outputPath(jobId: string, o: Pick<TamsOutput, "id" | "format">): string {

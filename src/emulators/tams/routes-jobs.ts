@@ -47,6 +47,7 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
       credits,
       runningMs: plan.runningMs,
       directives: directivesOf(c),
+      base: c.get("providerBase"),
       ...(body.notifyUrl ? { notifyUrl: body.notifyUrl } : {}),
       outputs: (jobId, { endAt }) => {
         const seed = resolveSeed(plan.seed, jobId);
