@@ -4,6 +4,7 @@
  */
 
 import type { z } from "zod";
+import { publicUrl } from "../core/hosts.js";
 import type { EmulatorContext, ProviderContext } from "../core/provider.js";
 import { type Tenant, tenantScope } from "../core/tenants.js";
 import { describeProblem, firstProblem, parseJsonText } from "../core/validation.js";
@@ -62,9 +63,12 @@ export function optionalTenant(ctx: AituboContext, c: EmulatorContext): Tenant |
   return key ? ctx.core.tenants.resolve(key) : undefined;
 }
 
-/** `<base>/file/`: where result and upload paths are served (the real API's `https://file.aitubo.ai/`). */
+/**
+ * `<base>/file/`: where result and upload paths are served; on a real host (intercepted or
+ * proxied) the real API's `https://file.aitubo.ai/` [doc].
+ */
 export function fileDomain(c: EmulatorContext): string {
-  return `${c.get("providerBase")}/file/`;
+  return publicUrl(c, "/file/");
 }
 
 /** Parses a JSON body against a schema; every failure is Aitubo's 400 envelope naming the field. */

@@ -14,6 +14,13 @@ export const aituboProvider: ProviderDefinition = {
   name: "aitubo",
   title: "Aitubo",
   liveBaseUrl: "https://api.aitubo.ai",
+  // [doc] api.aitubo.ai and the file domain; [public client] app.aitubo.ai (the Go SDK) and creator.aitubo.ai.
+  hosts: [
+    { host: "api.aitubo.ai" },
+    { host: "app.aitubo.ai" },
+    { host: "creator.aitubo.ai" },
+    { host: "file.aitubo.ai", path: "/file" },
+  ],
   docs: "https://api.aitubo.ai (docs/aitubo.txt)",
   // [doc] Authorization: Bearer <key>. A bare key is tolerated [inferred].
   identify: (c) =>

@@ -104,6 +104,8 @@ export const tamsProvider: ProviderDefinition = {
   name: "tams",
   title: "TensorArt TAMS",
   liveBaseUrl: "https://ap-east-1.tensorart.cloud",
+  // [doc][public client] per-app regional hosts, the China edition, and tams-sdk's default host.
+  hosts: [{ host: "*.tensorart.cloud" }, { host: "cn.tensorart.net" }, { host: "tams-api.tensor.art" }],
   docs: "https://tams-docs.tensor.art/",
   identify: (c) => tenantKeyOf(parseAuthorization(requestHeader(c, "authorization"))),
   create(ctx) {
