@@ -6,6 +6,7 @@ import { fileResponse } from "../core/file-store.js";
 import { CONTENT_TYPES, cutoutImage, renderPlaceholder, validateImage } from "../core/images.js";
 import type { EmulatorEnv } from "../core/provider.js";
 import { AITUBO, type AituboContext, fileDomain, jsonBody, requireTenant } from "./context.js";
+import { docExampleFile } from "./doc-examples.js";
 import { aituboError } from "./errors.js";
 import { segmentSchema } from "./schemas.js";
 import { resolveImage } from "./sources.js";
@@ -70,6 +71,9 @@ export function fileRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
     const path = decodeURIComponent(c.req.path.slice(c.req.path.indexOf("/file/") + "/file/".length));
     const res = fileResponse(await core.files.read(AITUBO, path));
     if (res) return res;
+    const documented = docExampleFile(path);
+    if (documented)
+      return new Response(new Uint8Array(await documented()), { headers: { "content-type": "image/png" } });
     // Catalog assets (model covers, icons, transform samples) exist for every path the catalog names.
     if (/^assets\/[\w./-]+\.(jpg|png)$/.test(path)) {
       const bytes = await renderPlaceholder({

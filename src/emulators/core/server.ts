@@ -10,6 +10,7 @@ import { type HttpBindings, serve } from "@hono/node-server";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { adminGuard, adminTokenPolicy } from "./admin-auth.js";
 import { type Clock, type ClockOptions, createClock } from "./clock.js";
 import { createControlPlane } from "./control-plane.js";
 import { createFaultSet, type FaultRuleInput, faultRuleSchema } from "./faults.js";
@@ -41,6 +42,11 @@ export interface EmulatorServerOptions {
   providerOptions?: Record<string, Record<string, unknown>>;
   /** Where log lines go. Default: nowhere. */
   log?: (line: string) => void;
+  /**
+   * A token `/__emulator/*` requires (bearer or `x-emulator-admin-token`), on any bind. Without one,
+   * a loopback bind is open and `listen` on any other host generates one (see `Listening.adminToken`).
+   */
+  adminToken?: string;
   /** Real hosts to add per provider, beyond the ones each declares (e.g. `{ qolaba: ["api.example.com"] }`). */
   hosts?: Record<string, readonly (string | HostRoute)[]>;
 }
@@ -61,6 +67,10 @@ export interface Listening {
   url: string;
   /** Each provider's base URL (its own port's root when it has one). */
   urls: Record<string, string>;
+  /** The token the control plane requires, when it requires one (given, or generated for this bind). */
+  adminToken?: string;
+  /** True when {@link adminToken} was generated at `listen` (print it: nobody else knows it). */
+  adminTokenGenerated?: boolean;
   /** The main port's Node server (the HTTPS proxy attaches its `connect` handler here). */
   server: HttpServer;
   close(): Promise<void>;
@@ -222,6 +232,11 @@ export function createEmulatorServer(
   };
 
   const app = new Hono();
+  // Read per request: listen() on a non-loopback host may generate the token after the app is built.
+  let adminToken = options.adminToken || undefined;
+  const guard = adminGuard(() => adminToken);
+  app.use("/__emulator", guard);
+  app.use("/__emulator/*", guard);
   app.route(
     "/__emulator",
     createControlPlane({
@@ -349,6 +364,8 @@ export function createEmulatorServer(
     },
     async listen(listenOptions = {}) {
       const host = listenOptions.host ?? "127.0.0.1";
+      const policy = adminTokenPolicy(host, adminToken);
+      adminToken = policy.token;
       const main = await listenOne({ fetch: dispatch }, listenOptions.port ?? 4000, host, listenOptions.tls);
       const urls: Record<string, string> = Object.fromEntries(
         definitions.map((d) => [d.name, `${main.url}/${d.name}`]),
@@ -369,6 +386,7 @@ export function createEmulatorServer(
       return {
         url: main.url,
         urls,
+        ...(policy.token ? { adminToken: policy.token, adminTokenGenerated: policy.generated } : {}),
         server: main.server,
         close: async () => {
           await Promise.all([main.close(), ...extra.map((c) => c())]);

@@ -578,6 +578,22 @@ describe("failures, NSFW, credits", () => {
     expect(await tenantState(server, "poor")).toMatchObject({ balance: 0.1, jobs: 0, files: 0 });
   });
 
+  it("regression: getImage refused task_id and ref_id, the backend's other spelling of id and refID", async () => {
+    server = qolabaServer({ clock: { mode: "manual" } });
+    const { body } = await call(server, "/getTextToImage", { ...T2I, celery: true });
+    server.clock.advance(10 * 60_000);
+    const byDoc = await call(server, "/getImage", { id: body.task_id, refID: "r1" });
+    const byBackend = await call(server, "/getImage", { task_id: body.task_id, ref_id: "r1" });
+    expect(byBackend.status).toBe(200);
+    expect(byBackend.body).toMatchObject({ status: "SUCCESS", task_id: body.task_id });
+    expect(byBackend.body).toEqual(byDoc.body);
+    const neither = await call(server, "/getImage", { ref_id: "r1" });
+    expect(neither.status).toBe(422);
+    expect(neither.body.error_data).toEqual({
+      errors: [{ field: "id", type: "missing", message: "Field required" }],
+    });
+  });
+
   it("an unknown task id reads PENDING, as Celery reports it", async () => {
     server = qolabaServer();
     const res = await call(server, "/getImage", { id: "no-such-task", refID: "ref-1" });

@@ -34,12 +34,6 @@ export async function parseBody<T extends z.ZodType>(c: EmulatorContext, schema:
   return result.data;
 }
 
-/** The raw JSON of the body (already validated by {@link parseBody}), for the credits module. */
-export async function rawBody(c: EmulatorContext): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  return text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
 /** The caller's tenant; the auth middleware has already checked it exists. */
 export function tenantOf(c: EmulatorContext, state: TamsState): Tenant {
   const key = c.get("tenantKey");

@@ -6,13 +6,14 @@
  * Result files exist from the moment the job shows them: they are registered when a read (or a
  * webhook) first sees them ready, with their expiry counted from when they were made.
  */
+
+import { compact, int64Out } from "../../credits/protojson.js";
 import { CONTENT_TYPES } from "../core/images.js";
 import type { JobDirectives } from "../core/job-engine.js";
 import { createTimeline, type JobPhase, jobView, outcomeFrom } from "../core/job-engine.js";
 import type { Job } from "../core/job-store.js";
 import type { Tenant } from "../core/tenants.js";
 import { TamsError } from "./errors.js";
-import { compact, int64Out } from "./protojson.js";
 import type { TamsState } from "./state.js";
 
 /** TAMS job statuses [doc][client]. */

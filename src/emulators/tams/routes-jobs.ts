@@ -8,7 +8,7 @@ import { directivesOf, type EmulatorContext, type EmulatorEnv } from "../core/pr
 import { loadCatalog } from "./catalog.js";
 import { stageCredits } from "./credits.js";
 import { notFound, TamsError } from "./errors.js";
-import { parseBody, rawBody, tenantOf } from "./http.js";
+import { parseBody, tenantOf } from "./http.js";
 import { createJob, jobResponse, notify, refund, type TamsJob, type TamsJobData } from "./jobs.js";
 import { renderStageOutput } from "./render.js";
 import { createJobSchema, creditsSchema } from "./schemas.js";
@@ -34,7 +34,9 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
       maxPixels: ctx.settings.imageLimits.maxPixels,
     });
     if (body.notifyUrl) state.webhooks.check(body.notifyUrl, "notifyUrl");
-    const credits = stageCredits((await rawBody(c)).stages, await loadCatalog());
+    // The credits module reads the parsed stages: enums by number, snake_case and int64 strings are
+    // already normalized, so the price is of exactly what was validated.
+    const credits = stageCredits(body.stages, await loadCatalog());
     // [doc] requestId makes create idempotent: the same key and requestId get the same job, charged once.
     const requests = state.tenantState(tenant).requests;
     const existing = requests.get(body.requestId);
@@ -75,7 +77,7 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
       checkResources: false,
       maxPixels: ctx.settings.imageLimits.maxPixels,
     });
-    return c.json({ credits: stageCredits((await rawBody(c)).stages, await loadCatalog()) });
+    return c.json({ credits: stageCredits(body.stages, await loadCatalog()) });
   });
 
   const find = (c: EmulatorContext): TamsJob => {

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { TamsTemplate } from "../../credits/index.js";
+import { show } from "../../credits/protojson.js";
 import { renderPlaceholder } from "../core/images.js";
 import { directivesOf, type EmulatorContext, type EmulatorEnv } from "../core/provider.js";
 import type { Tenant } from "../core/tenants.js";
@@ -17,7 +18,6 @@ import { workflowCredits } from "./credits.js";
 import { argumentError, notFound, TAMS_MESSAGES, TamsError, workflowError } from "./errors.js";
 import { parseBody, tenantOf } from "./http.js";
 import { createJob, jobResponse, type TamsJobData, type TamsOutput } from "./jobs.js";
-import { show } from "./protojson.js";
 import {
   checkTemplateSchema,
   checkWorkflowSchema,
