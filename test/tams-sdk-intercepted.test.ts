@@ -51,8 +51,14 @@ describe("tams-sdk intercepted in process", () => {
   it("uploads a file (create resource, then PUT to the putUrl), answered by the emulator", async () => {
     const { resourceId } = await sdk.uploadFile({ file: PNG_1x1 });
     expect(resourceId).toMatch(/^[0-9a-f-]{36}$/);
-    const state = await (await emulators.fetch("/__emulator/state")).json();
-    expect(JSON.stringify(state)).toContain('"resources"');
+    // The bytes landed: the resource is usable (img2prompt refuses a resource never uploaded).
+    const described = await fetch("https://ap-east-1.tensorart.cloud/v1/img2prompt", {
+      method: "POST",
+      headers: { authorization: `Bearer ${APP_ID}`, "content-type": "application/json" },
+      body: JSON.stringify({ resourceId }),
+    });
+    expect(described.status).toBe(200);
+    expect((await described.json()).prompts.length).toBeGreaterThan(0);
     expect(interception.refused).toEqual([]);
   });
 
@@ -94,7 +100,13 @@ describe("tams-sdk intercepted in process", () => {
         { type: "INPUT_INITIALIZE", inputInitialize: { seed: "1", count: 1 } },
         {
           type: "DIFFUSION",
-          diffusion: { width: 512, height: 512, prompts: [{ text: "x" }], sdModel: "600423083519508503", steps: 10 },
+          diffusion: {
+            width: 512,
+            height: 512,
+            prompts: [{ text: "x" }],
+            sdModel: "600423083519508503",
+            steps: 10,
+          },
         },
       ] as never,
     });
@@ -125,7 +137,8 @@ describe("tams-sdk intercepted in process", () => {
       authenticateStrategy: new Sha256RsaAuthenticateStrategy(otherKey),
     });
     const err = await impostor.v1.tamsApiV1ServiceGetModel("600423083519508503").catch((e: unknown) => e);
-    const response = (err as { response?: { ok: boolean; error?: { code?: number; message?: string } } }).response;
+    const response = (err as { response?: { ok: boolean; error?: { code?: number; message?: string } } })
+      .response;
     expect(response?.ok).toBe(false);
     expect(response?.error?.code).toBe(16); // google.rpc UNAUTHENTICATED
   });

@@ -16,7 +16,11 @@ interface DispatchOptions {
   origin?: string | URL;
   path: string;
   method: string;
-  headers?: Record<string, string | string[] | undefined> | (string | Buffer)[] | Iterable<[string, string]> | null;
+  headers?:
+    | Record<string, string | string[] | undefined>
+    | (string | Buffer)[]
+    | Iterable<[string, string]>
+    | null;
   body?: unknown;
 }
 
@@ -28,7 +32,12 @@ interface DispatchHandler {
   onComplete?(trailers: Buffer[] | null): void;
   onError?(err: Error): void;
   onRequestStart?(controller: unknown, context: unknown): void;
-  onResponseStart?(controller: unknown, status: number, headers: Record<string, string | string[]>, statusText: string): void;
+  onResponseStart?(
+    controller: unknown,
+    status: number,
+    headers: Record<string, string | string[]>,
+    statusText: string,
+  ): void;
   onResponseData?(controller: unknown, chunk: Buffer): void;
   onResponseEnd?(controller: unknown, trailers: Record<string, string>): void;
   onResponseError?(controller: unknown, err: Error): void;

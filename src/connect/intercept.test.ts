@@ -92,7 +92,9 @@ describe("interceptProviders", () => {
     interception = emulators.interceptProviders({ hosts: { aitubo: ["aitubo.internal.test"] } });
     expect(await (await fetch(`http://127.0.0.1:${local.port}/`)).text()).toBe("local");
     expect((await httpGet(http, `http://127.0.0.1:${local.port}/`)).body).toBe("local");
-    const body = await (await fetch("https://aitubo.internal.test/api/user/profile", { headers: auth })).json();
+    const body = await (
+      await fetch("https://aitubo.internal.test/api/user/profile", { headers: auth })
+    ).json();
     expect(body.data.credit).toBe(321);
     local.server.close();
   });

@@ -11,7 +11,12 @@ import { createRequire } from "node:module";
 import type { ClientRequestInterceptor } from "@mswjs/interceptors/ClientRequest";
 import type { HostRoute } from "../emulators/core/hosts.js";
 import type { EmulatorServer } from "../emulators/core/server.js";
-import { createEmulatorDispatcher, type DispatcherLike, GLOBAL_DISPATCHER, type Route } from "./dispatcher.js";
+import {
+  createEmulatorDispatcher,
+  type DispatcherLike,
+  GLOBAL_DISPATCHER,
+  type Route,
+} from "./dispatcher.js";
 
 /** Options of {@link interceptProviders}. */
 export interface InterceptOptions {
@@ -86,7 +91,11 @@ export function installInterception(emulators: EmulatorServer, options: Intercep
   // Node's fetch creates its default dispatcher on its first call; make it exist now so requests
   // we pass on have somewhere to go (a data: URL loads it without touching the network).
   const slot = globalThis as unknown as Record<symbol, DispatcherLike | undefined>;
-  if (slot[GLOBAL_DISPATCHER] === undefined) void fetch("data:,").then((r) => r.arrayBuffer(), () => {});
+  if (slot[GLOBAL_DISPATCHER] === undefined)
+    void fetch("data:,").then(
+      (r) => r.arrayBuffer(),
+      () => {},
+    );
   const previous = slot[GLOBAL_DISPATCHER];
   const dispatcher = createEmulatorDispatcher({
     route,

@@ -40,6 +40,7 @@ export function createEmulators(options: EmulatorsOptions = {}): Emulators {
   const chosen = providers ? PROVIDERS.filter((p) => providers.includes(p.name)) : PROVIDERS;
   const server = createEmulatorServer(chosen, rest);
   return Object.assign(server, {
-    interceptProviders: (interceptOptions?: InterceptOptions) => installInterception(server, interceptOptions),
+    interceptProviders: (interceptOptions?: InterceptOptions) =>
+      installInterception(server, interceptOptions),
   });
 }
