@@ -521,9 +521,15 @@ describe("real clients run unchanged (issue 10)", () => {
       { imagePath: up, controlModel: "depth" },
       { imagePath: up, maskImage: mask },
     ]) {
-      const { job, image } = await run({ prompt: "derived", modelId: a, ...extra });
+      const { job, image } = await run({ prompt: "derived", modelId: a, imageFormat: "webp", ...extra });
       expect(job).toMatchObject({ status: 2, args: { modelId: a } });
-      expect((await sharp(image).metadata()).width).toBe(512);
+      expect((await sharp(image).metadata()).format).toBe("webp");
+      // The metadata names the file's real format (inpaint and ControlNet said png before).
+      expect(await readImageParams(image)).toMatchObject({
+        modelId: a,
+        format: "webp",
+        derivedFromSource: true,
+      });
     }
     // Listed among the tenant's used models.
     const used = await json(get("/api/model/list?type=used&pageSize=100", KEY));

@@ -137,6 +137,8 @@ export interface TamsJobData {
   queueSeq: number;
   /** Byte sizes of the rendered outputs, by output id (for `imageExifMetaMap`). */
   fileSizes: Record<string, number>;
+  /** The provider base URL of the creating request: webhook bodies name files under it. */
+  base?: string;
 }
 
 /** A TAMS job. */
@@ -153,6 +155,8 @@ export interface NewJob {
   notifyUrl?: string;
   /** Stage jobs: the stage types, in request order. */
   stageTypes?: string[];
+  /** The creating request's provider base URL (`c.get("providerBase")`), for webhook bodies. */
+  base?: string;
   /** Builds the outputs once the id and timing are known. */
   outputs(jobId: string, times: { startAt: number; endAt: number }): TamsOutput[];
   nodes?: (outputs: TamsOutput[]) => TamsJobNode[];
@@ -201,6 +205,7 @@ export function createJob(state: TamsState, spec: NewJob): TamsJob {
       ...(spec.nodes ? { nodes: spec.nodes(outputs) } : {}),
       ...(spec.notifyUrl ? { notifyUrl: spec.notifyUrl } : {}),
       ...(spec.stageTypes ? { stageTypes: spec.stageTypes } : {}),
+      ...(spec.base ? { base: spec.base } : {}),
       registered: new Set(),
       refunded: false,
       queueSeq,
@@ -256,7 +261,7 @@ export function notify(state: TamsState, job: TamsJob, base?: string, at?: numbe
   if (job.data.notified === status) return;
   job.data.notified = status;
   // A SUCCESS body names its files' sizes, which takes rendering them: the send waits for that.
-  void jobResponse(state, job, base ?? baseOf(url, state), at).then(
+  void jobResponse(state, job, base ?? job.data.base ?? DEFAULT_BASE, at).then(
     (body) => state.webhooks.send(url, status, body),
     (err) =>
       state.ctx.log(
@@ -265,17 +270,8 @@ export function notify(state: TamsState, job: TamsJob, base?: string, at?: numbe
   );
 }
 
-/** Webhooks have no request to take a base URL from: use the one recorded at creation. */
-const bases = new WeakMap<TamsState, string>();
-
-/** Remembers the emulator's base URL (from the latest request) for webhook bodies. */
-export function rememberBase(state: TamsState, base: string): void {
-  bases.set(state, base);
-}
-
-function baseOf(_url: string, state: TamsState): string {
-  return bases.get(state) ?? "http://127.0.0.1/tams";
-}
+/** Webhooks have no request of their own: a job made without one (in process) names this base. */
+const DEFAULT_BASE = "http://127.0.0.1/tams";
 
 /** The file-store path of an output. */
 export function outputPath(jobId: string, o: Pick<TamsOutput, "id" | "format">): string {

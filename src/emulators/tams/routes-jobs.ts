@@ -57,6 +57,7 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
       credits,
       runningMs: plan.runningMs,
       directives: directivesOf(c),
+      base: c.get("providerBase"),
       ...(body.notifyUrl ? { notifyUrl: body.notifyUrl } : {}),
       stageTypes: body.stages.map((st) => st.type),
       outputs: (jobId, { endAt }) => {

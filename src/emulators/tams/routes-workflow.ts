@@ -130,6 +130,7 @@ export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
       credits,
       runningMs: Math.min(120_000, Math.max(1000, p.work * 400 + n * 200)),
       directives: directivesOf(c),
+      base: c.get("providerBase"),
       ...(body.runningNotifyUrl ? { notifyUrl: body.runningNotifyUrl } : {}),
       outputs: (jobId, { startAt, endAt }) =>
         p.nodes.flatMap((node, k) =>
