@@ -4,8 +4,8 @@
  * validated, and acted on where the result shows it.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { loadSharp } from "../core/images.js";
-import { call, finishAll, tamsServer, upload } from "./test-kit.js";
+import { loadSharp } from "../../src/emulators/core/images.js";
+import { call, finishAll, tamsServer, upload } from "../../src/emulators/tams/test-kit.js";
 
 const server = tamsServer();
 afterAll(() => server.close());

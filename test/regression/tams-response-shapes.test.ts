@@ -8,10 +8,10 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { imageInfo } from "../core/images.js";
-import { exifFileSize } from "./jobs.js";
-import { templateFieldAttrs } from "./routes-workflow.js";
-import { call, finishAll, tamsServer } from "./test-kit.js";
+import { imageInfo } from "../../src/emulators/core/images.js";
+import { exifFileSize } from "../../src/emulators/tams/jobs.js";
+import { templateFieldAttrs } from "../../src/emulators/tams/routes-workflow.js";
+import { call, finishAll, tamsServer } from "../../src/emulators/tams/test-kit.js";
 
 const server = tamsServer();
 afterAll(() => server.close());
@@ -108,7 +108,7 @@ describe("regression: successInfo.stages and imageExifMetaMap", () => {
 describe("regression: outputUi while a workflow job is RUNNING", () => {
   it("shows SaveImage's outputUi once every node has finished, while the job is still RUNNING", async () => {
     const fx = JSON.parse(
-      readFileSync(new URL("../../../fixtures/tams/workflow-create.json", import.meta.url), "utf8"),
+      readFileSync(new URL("../../fixtures/tams/workflow-create.json", import.meta.url), "utf8"),
     ) as { request: unknown };
     const key = fresh();
     const created = await call(server, "POST", "/v1/jobs/workflow", key, fx.request);

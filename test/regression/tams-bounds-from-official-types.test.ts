@@ -3,7 +3,7 @@
  * `tams-sdk`'s declarations say `@max 35`), and bounds the declarations state that were not applied.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { call, tamsServer } from "./test-kit.js";
+import { call, tamsServer } from "../../src/emulators/tams/test-kit.js";
 
 const server = tamsServer();
 afterAll(() => server.close());
