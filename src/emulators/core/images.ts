@@ -342,13 +342,16 @@ export async function renderPlaceholder(spec: PlaceholderSpec): Promise<Buffer> 
         .withXmp(xmp),
       spec.format,
     ).toBuffer();
-  const base = spec.source
-    ? sharp(
-        await sharp(await withoutCaption(spec.source))
-          .resize(w, h, { fit: "cover" })
-          .removeAlpha()
-          .toBuffer(),
-      )
+  // The source is carried unencoded (raw) between steps: no encode and decode in the middle.
+  const sized = spec.source
+    ? await (await captionFreeSharp(spec.source))
+        .resize(w, h, { fit: "cover" })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true })
+    : undefined;
+  const base = sized
+    ? sharp(sized.data, { raw: sized.info })
     : sharp(svgDocument(w, h, background)).removeAlpha();
   const layers = [
     ...(spec.source ? [{ input: svgDocument(w, h, background) }] : []),
@@ -432,6 +435,23 @@ function encodeWith(img: Sharp, format: ImageFormat, params: Record<string, unkn
  * back as it is.
  */
 export async function withoutCaption(image: Buffer): Promise<Buffer> {
+  const cleaned = await captionFree(image);
+  return cleaned ? cleaned.withXmp(xmpPacket(cleaned.params)).png({ compressionLevel: 1 }).toBuffer() : image;
+}
+
+/** A sharp pipeline over `image` with its caption hidden (see {@link withoutCaption}). */
+async function captionFreeSharp(image: Buffer): Promise<Sharp> {
+  const sharp = await loadSharp();
+  return (await captionFree(image)) ?? sharp(image);
+}
+
+/**
+ * `image` with its caption band blurred, as an unencoded pipeline (so callers go on without an
+ * encode and decode), or `undefined` when it carries no caption band.
+ */
+async function captionFree(
+  image: Buffer,
+): Promise<(Sharp & { params: Record<string, unknown> }) | undefined> {
   const sharp = await loadSharp();
   const meta = await sharp(image).metadata();
   const params = paramsOfXmp(meta.xmp);
@@ -440,7 +460,7 @@ export async function withoutCaption(image: Buffer): Promise<Buffer> {
     | undefined;
   const { width = 0, height = 0 } = meta;
   if (!band || typeof params?.height !== "number" || typeof params.width !== "number" || !width || !height)
-    return image;
+    return undefined;
   // The band in this file's pixels (a result may have been resized since), with a small margin.
   const sx = width / params.width;
   const sy = height / params.height;
@@ -450,19 +470,19 @@ export async function withoutCaption(image: Buffer): Promise<Buffer> {
   const bandHeight = clamp(Math.ceil((band.top + band.height) * sy) + 2, height) - top;
   const bandWidth =
     clamp(Math.ceil(((band.left ?? 0) + (band.width ?? params.width)) * sx) + 2, width) - left;
-  if (bandHeight < 1 || bandWidth < 1) return image;
+  if (bandHeight < 1 || bandWidth < 1) return undefined;
   const blurred = await sharp(image)
     .extract({ left, top, width: bandWidth, height: bandHeight })
     .removeAlpha()
     .blur(Math.max(4, Math.min(bandHeight, bandWidth) / 3))
-    .png()
-    .toBuffer();
-  return sharp(image)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(image)
     .removeAlpha()
-    .composite([{ input: blurred, top, left }])
-    .withXmp(xmpPacket(params!))
-    .png({ compressionLevel: 1 })
-    .toBuffer();
+    .composite([{ input: blurred.data, raw: blurred.info, top, left }])
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return Object.assign(sharp(data, { raw: info }), { params });
 }
 
 /** Size and format of an image. */
@@ -609,7 +629,7 @@ export async function edgeMap(image: Buffer, format: ImageFormat = "png"): Promi
   // sharp runs its pipeline in a fixed order (colourspace last), so the greyscale is made first,
   // then convolved as a one-band raw image.
   // The emulator's own caption is not content: it leaves no edges.
-  const grey = await sharp(await withoutCaption(image))
+  const grey = await (await captionFreeSharp(image))
     .removeAlpha()
     .greyscale()
     .raw()
@@ -630,13 +650,7 @@ export async function depthMap(image: Buffer, format: ImageFormat = "png"): Prom
   const sharp = await loadSharp();
   const { width = 64, height = 64 } = await sharp(image).metadata();
   const sigma = Math.max(2, Math.min(width, height) / 40);
-  return encode(
-    sharp(await withoutCaption(image))
-      .greyscale()
-      .blur(sigma)
-      .normalise(),
-    format,
-  ).toBuffer();
+  return encode((await captionFreeSharp(image)).greyscale().blur(sigma).normalise(), format).toBuffer();
 }
 
 /** An OpenPose-style skeleton on black, placed by the seed (no pose is detected). */
