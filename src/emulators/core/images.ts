@@ -6,6 +6,7 @@
  * Each generated image carries its parameters as XMP, which {@link readImageParams} reads back.
  */
 import type { Sharp, SharpOptions } from "sharp";
+import { jsonForXml, xmlText } from "./xml-text.js";
 
 /** Output formats the emulators produce. */
 export type ImageFormat = "png" | "jpeg" | "webp";
@@ -73,11 +74,8 @@ export function seededRandom(seed: string): () => number {
   };
 }
 
-const xmlEscape = (s: string) =>
-  s.replace(
-    /[<>&"']/g,
-    (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch]!,
-  );
+/** Caption text made safe for the SVG (control characters included): one function for every provider. */
+const xmlEscape = xmlText;
 
 /** True for a code point XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/F). */
 function isXmlUnsafe(c: number): boolean {
@@ -113,7 +111,7 @@ const XMP_NS = "https://github.com/imagegen-emulators/ns/1.0/";
 function xmpPacket(params: Record<string, unknown>): string {
   return (
     `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
-    `<rdf:Description rdf:about="" xmlns:ie="${XMP_NS}"><ie:params>${xmlEscape(JSON.stringify(params))}</ie:params>` +
+    `<rdf:Description rdf:about="" xmlns:ie="${XMP_NS}"><ie:params>${xmlEscape(jsonForXml(params))}</ie:params>` +
     `</rdf:Description></rdf:RDF></x:xmpmeta>`
   );
 }

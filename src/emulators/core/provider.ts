@@ -42,6 +42,11 @@ export interface ErrorRequest {
   kind: "fault" | "rate-limit" | "not-found" | "internal";
   /** Seconds, for 429s. */
   retryAfter?: number;
+  /**
+   * The request's path below the provider's prefix (`/v1/jobs`), when there was a request: a
+   * provider whose routes answer in more than one shape (TAMS's storage host) picks by it.
+   */
+  path?: string;
 }
 
 /** Settings every provider sees. */

@@ -176,6 +176,7 @@ export function createEmulatorServer(
    */
   const mount = (def: ProviderDefinition, prefix: string, realHost = false): Hono<EmulatorEnv> => {
     const app = new Hono<EmulatorEnv>().basePath(prefix || "/");
+    const relative = (c: Context) => c.req.path.slice(prefix.length) || "/";
     if (realHost) {
       // Tells publicUrl which real host serves which path (Aitubo's files are on file.aitubo.ai).
       app.use("*", async (c, next) => {
@@ -186,12 +187,18 @@ export function createEmulatorServer(
     // Refuse an oversized body before anything reads it: an upload's limit plus room for form fields.
     const limitBody = bodyLimit({
       maxSize: settings.imageLimits.maxBytes + BODY_OVERHEAD,
-      onError: () =>
-        def.renderError({
+      onError: (c) => {
+        const res = def.renderError({
           status: 413,
           kind: "fault",
           message: `request body too large: the limit is ${settings.imageLimits.maxBytes + BODY_OVERHEAD} bytes`,
-        }),
+          path: relative(c),
+        });
+        // The rest of the body is never read, so the connection cannot carry another request:
+        // say so, or a keep-alive client sends its next request into a socket about to close.
+        res.headers.set("Connection", "close");
+        return res;
+      },
     });
     app.on(BODY_METHODS, "*", limitBody);
     app.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal }));
@@ -201,13 +208,19 @@ export function createEmulatorServer(
         status: 404,
         kind: "not-found",
         message: `no such endpoint: ${c.req.method} ${c.req.path}`,
+        path: relative(c),
       }),
     );
-    app.onError((err) => {
+    app.onError((err, c) => {
       if (err instanceof HTTPException) return err.getResponse();
       // A bug, not the client's fault: log it, answer in the provider's 500 shape, never a stack trace.
       log(`[${def.name}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return def.renderError({ status: 500, kind: "internal", message: "internal server error" });
+      return def.renderError({
+        status: 500,
+        kind: "internal",
+        message: "internal server error",
+        path: relative(c),
+      });
     });
     return app;
   };
