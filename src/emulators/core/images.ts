@@ -74,44 +74,13 @@ export function seededRandom(seed: string): () => number {
   };
 }
 
-/** Caption text made safe for the SVG (control characters included): one function for every provider. */
-const xmlEscape = xmlText;
-
-/** True for a code point XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/F). */
-function isXmlUnsafe(c: number): boolean {
-  return (
-    (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) ||
-    c === 0x7f ||
-    (c >= 0xd800 && c <= 0xdfff) ||
-    c === 0xfffe ||
-    c === 0xffff
-  );
-}
-
-/** Text with the characters XML cannot carry removed (a prompt may hold any of them). */
-function withoutXmlUnsafe(s: string): string {
-  let out = "";
-  // for...of walks code points: a lone surrogate comes alone and is dropped.
-  for (const ch of s) if (!isXmlUnsafe(ch.codePointAt(0)!)) out += ch;
-  return out;
-}
-
-/**
- * Caption text as the SVG needs it: characters XML cannot carry dropped (a control character in
- * a prompt would break the whole image), markup characters escaped. The one place caption text
- * is made safe.
- */
-export function captionText(s: string): string {
-  return xmlEscape(withoutXmlUnsafe(s));
-}
-
 const XMP_NS = "https://github.com/imagegen-emulators/ns/1.0/";
 
 /** An XMP packet holding `params` as JSON, readable with {@link readImageParams}. */
 function xmpPacket(params: Record<string, unknown>): string {
   return (
     `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
-    `<rdf:Description rdf:about="" xmlns:ie="${XMP_NS}"><ie:params>${xmlEscape(jsonForXml(params))}</ie:params>` +
+    `<rdf:Description rdf:about="" xmlns:ie="${XMP_NS}"><ie:params>${xmlText(jsonForXml(params))}</ie:params>` +
     `</rdf:Description></rdf:RDF></x:xmpmeta>`
   );
 }
@@ -209,7 +178,7 @@ function captionLayout(spec: PlaceholderSpec, area: { width: number; height: num
   const lineHeight = Math.round(fontSize * 1.3);
   const left = Math.round(fontSize * 0.6);
   const maxEm = Math.max(1, (w - 2 * left) / fontSize);
-  const prompt = withoutXmlUnsafe(spec.prompt).trim() || "(no prompt)";
+  const prompt = spec.prompt.trim() || "(no prompt)";
   const meta = [
     `${spec.width}×${spec.height} · seed ${spec.seed}`,
     `job ${spec.jobId}`,
@@ -217,9 +186,7 @@ function captionLayout(spec: PlaceholderSpec, area: { width: number; height: num
   ];
   const all = [
     ...wrap(prompt, maxEm / BOLD, 4).map((text) => ({ text, bold: true })),
-    ...meta
-      .flatMap((m) => wrap(withoutXmlUnsafe(m), maxEm / META_SCALE, 2))
-      .map((text) => ({ text, bold: false })),
+    ...meta.flatMap((m) => wrap(m, maxEm / META_SCALE, 2)).map((text) => ({ text, bold: false })),
   ];
   const fit = Math.max(1, Math.floor((h - fontSize) / lineHeight));
   const lines = all.slice(0, fit);
@@ -266,7 +233,7 @@ function captionSvg(layout: CaptionLayout, width: number, height: number, bandOp
       const lineH = l.bold ? lineHeight : Math.round(lineHeight * META_SCALE);
       y += lineH;
       const attrs = l.bold ? ' font-weight="bold"' : ` font-size="${Math.round(fs * META_SCALE * 10) / 10}"`;
-      return `<text x="${left}" y="${y - Math.round(lineH * 0.25)}"${attrs}>${captionText(l.text)}</text>`;
+      return `<text x="${left}" y="${y - Math.round(lineH * 0.25)}"${attrs}>${xmlText(l.text)}</text>`;
     })
     .join("");
   return (
