@@ -30,6 +30,8 @@ and the control plane at http://HOST:PORT/__emulator.
   --clock MODE                realtime (default) | instant | manual
   --speed N                   realtime only: emulated ms per wall ms (default 1)
   --start-credit N            balance of a key the first time it is seen (default 100000)
+  --seed N                    seed of the ids the real services make random (task ids, uuids);
+                              random per start unless given: the same seed replays a run
   --strict-keys               reject keys that were not registered (--key or PUT /__emulator/tenants/:key)
   --key KEY=BALANCE           register a key with a balance (repeatable)
   --providers a,b             serve only these providers
@@ -77,6 +79,7 @@ async function parse(argv: string[]) {
       speed: { type: "string" },
       "start-credit": { type: "string" },
       "strict-keys": { type: "boolean" },
+      seed: { type: "string" },
       key: { type: "string", multiple: true },
       providers: { type: "string" },
       "provider-port": { type: "string", multiple: true },
@@ -159,6 +162,12 @@ async function parse(argv: string[]) {
     });
     faults = rules;
   }
+  const seed = number(
+    "--seed",
+    values.seed,
+    (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 31,
+    "an integer 0–2147483647",
+  );
   const adminToken = values["admin-token"];
   if (adminToken !== undefined && !/^[\x21-\x7e]{8,}$/.test(adminToken))
     throw new UsageError("--admin-token expects at least 8 printable characters, no spaces");
@@ -173,6 +182,7 @@ async function parse(argv: string[]) {
       strictKeys: values["strict-keys"] ?? false,
       keys,
       adminToken,
+      seed,
       faults: faults as never,
       providerOptions: {
         tams: {
@@ -224,7 +234,7 @@ export async function runServeCommand(
     const width = Math.max(...emulators.providers.map((p) => p.length), "control".length) + 2;
     io.stdout(
       [
-        `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
+        `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}, seed ${emulators.settings.seed}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
         ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
         `  ${"control".padEnd(width)}${listening.url}/__emulator`,
         ...(listening.adminToken
