@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { ClockMode } from "./core/clock.js";
 import { faultRuleSchema } from "./core/faults.js";
+import { StateDirError } from "./core/state-dir.js";
 import { createEmulators } from "./create-emulators.js";
 import { PROVIDERS } from "./registry.js";
 
@@ -39,6 +40,8 @@ and the control plane at http://HOST:PORT/__emulator.
   --faults FILE               fault rules to start with (JSON: an array of rules, or {rules, seed})
   --rate-limit                TAMS: enforce 5 requests/s per app, as TAMS documents
   --allow-webhook-host H      TAMS: deliver webhooks to this non-loopback host too (repeatable)
+  --state-dir DIR             keep tenants, balances, jobs, uploads and results in DIR across
+                              restarts (created if missing; see the README's Reliability section)
   --quiet                     no banner, no log lines
   -h, --help                  this text`;
 
@@ -87,6 +90,7 @@ async function parse(argv: string[]) {
       "rate-limit": { type: "boolean" },
       "allow-webhook-host": { type: "string", multiple: true },
       quiet: { type: "boolean" },
+      "state-dir": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -183,6 +187,7 @@ async function parse(argv: string[]) {
       keys,
       adminToken,
       seed,
+      ...(values["state-dir"] !== undefined ? { stateDir: values["state-dir"] } : {}),
       faults: faults as never,
       providerOptions: {
         tams: {
@@ -217,9 +222,18 @@ export async function runServeCommand(
     return 0;
   }
   const log = opts.quiet ? undefined : (line: string) => io.stderr(`${line}\n`);
-  const emulators = createEmulators({ ...opts.emulators, log });
+  let emulators: ReturnType<typeof createEmulators>;
+  try {
+    emulators = createEmulators({ ...opts.emulators, log });
+  } catch (err) {
+    if (!(err instanceof StateDirError)) throw err;
+    io.stderr(`imagegen-emulators serve: --state-dir: ${err.message}\n`);
+    return 2;
+  }
+  let restored = 0;
   let listening: Awaited<ReturnType<typeof emulators.listen>>;
   try {
+    restored = await emulators.restored;
     listening = await emulators.listen(opts.listen);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -237,6 +251,9 @@ export async function runServeCommand(
         `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}, seed ${emulators.settings.seed}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
         ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
         `  ${"control".padEnd(width)}${listening.url}/__emulator`,
+        ...(opts.emulators.stateDir
+          ? [`  state kept in ${opts.emulators.stateDir} (${restored} change(s) restored)`]
+          : []),
         ...(listening.adminToken
           ? [
               listening.adminTokenGenerated
