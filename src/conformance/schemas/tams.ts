@@ -71,7 +71,36 @@ const workflowFinishItem = z.strictObject({
   finishedNodes: z.record(z.string(), z.boolean()).optional(),
 });
 
-/** The job object [doc]. */
+/**
+ * One stage's progress [official types]: `TamsApiStageInfo` (`stageIndex` an int64 string,
+ * `processingImages[].progress` an int32).
+ */
+const stageInfo = z.strictObject({
+  stageIndex: int64().optional(),
+  processingImages: z
+    .array(z.strictObject({ resourceImage: resourceImage.optional(), progress: z.number().optional() }))
+    .optional(),
+});
+
+/**
+ * `successInfo.imageExifMetaMap` [public client]: keyed by image id, `meta` holding strings
+ * (`FileSize: "N kB"`, `ImageSize: "WxH"`, `MIMEType`, `Seed`); public clients index it on SUCCESS.
+ */
+const imageExifMetaMap = z.record(
+  z.string(),
+  z.strictObject({
+    meta: z
+      .strictObject({
+        FileSize: z.string().optional(),
+        ImageSize: z.string().optional(),
+        MIMEType: z.string().optional(),
+        Seed: z.string().optional(),
+      })
+      .optional(),
+  }),
+);
+
+/** The job object [doc]; `stages` [official types]; `imageExifMetaMap` [public client]. */
 export const tamsJobObjectSchema = z.strictObject({
   id: int64(),
   status: z.enum(TAMS_JOB_STATUSES),
@@ -81,6 +110,7 @@ export const tamsJobObjectSchema = z.strictObject({
     .strictObject({
       reason: z.string().optional(),
       code: z.enum(["DEFAULT", "TRANSITORY_ERROR", "FATAL_ERROR"]).optional(),
+      stages: z.array(stageInfo).optional(),
     })
     .optional(),
   runningInfo: z
@@ -89,6 +119,7 @@ export const tamsJobObjectSchema = z.strictObject({
         .array(z.strictObject({ resourceImage: resourceImage.optional(), progress: z.number().optional() }))
         .optional(),
       workflowFinishItem: workflowFinishItem.optional(),
+      stages: z.array(stageInfo).optional(),
     })
     .optional(),
   successInfo: z
@@ -96,6 +127,8 @@ export const tamsJobObjectSchema = z.strictObject({
       images: z.array(resourceImage).optional(),
       videos: z.array(resourceImage).optional(),
       workflowFinishItem: workflowFinishItem.optional(),
+      stages: z.array(stageInfo).optional(),
+      imageExifMetaMap: imageExifMetaMap.optional(),
     })
     .optional(),
 });
@@ -118,7 +151,14 @@ export const tamsTemplateSchema = z.strictObject({
   name: z.string(),
   fields: z.strictObject({
     fieldAttrs: z.array(
-      z.strictObject({ nodeId: z.string(), fieldName: z.string(), fieldValue: z.unknown().optional() }),
+      z.strictObject({
+        nodeId: z.string(),
+        fieldName: z.string(),
+        fieldValue: z.unknown().optional(),
+        // The node's class type (`LoadImage`) and its options, where it has some [public client].
+        nodeName: z.string().optional(),
+        inputString: z.string().optional(),
+      }),
     ),
   }),
 });
@@ -143,6 +183,19 @@ export const tamsResourceSchema = z.strictObject({
   headers: z.record(z.string(), z.string()),
 });
 
+/** `POST /v1/resource/image/sts` [official types]: OSS form-upload credentials, all strings. */
+export const tamsStsResourceSchema = z.strictObject({
+  resourceId: z.string(),
+  accessId: z.string().optional(),
+  signature: z.string().optional(),
+  host: z.string(),
+  expire: z.string().optional(),
+  callback: z.string().optional(),
+  filePath: z.string().optional(),
+  policy: z.string().optional(),
+  securityToken: z.string().optional(),
+});
+
 /** `POST /v1/controlnet/detect` [doc]: `result` is an object the docs do not detail. */
 export const tamsDetectSchema = z.strictObject({ result: z.record(z.string(), z.unknown()) });
 
@@ -159,4 +212,5 @@ export const tamsErrorSchema = z.strictObject({
 /** Parsed shapes. */
 export type TamsJob = z.infer<typeof tamsJobSchema>;
 export type TamsResource = z.infer<typeof tamsResourceSchema>;
+export type TamsStsResource = z.infer<typeof tamsStsResourceSchema>;
 export type TamsTemplate = z.infer<typeof tamsTemplateSchema>;
