@@ -18,7 +18,7 @@ import { createFileStore } from "./file-store.js";
 import { createHostTable, type HostRoute, type HostTable, hostnameOf } from "./hosts.js";
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from "./images.js";
 import { createJobStore } from "./job-store.js";
-import { createJournal } from "./journal.js";
+import { createJournal, type RawExchange } from "./journal.js";
 import { createRecorder, type FaultRecord, type Recorder } from "./persistence.js";
 import type { EmulatorEnv, EmulatorSettings, ProviderDefinition, ProviderInstance } from "./provider.js";
 import { DROP_HEADER, providerMiddleware } from "./provider-middleware.js";
@@ -50,6 +50,8 @@ export interface EmulatorServerOptions {
    * a loopback bind is open and `listen` on any other host generates one (see `Listening.adminToken`).
    */
   adminToken?: string;
+  /** Called with each provider exchange as journaled (the CLI's access log). Default: none. */
+  onExchange?: (exchange: RawExchange) => void;
   /** Real hosts to add per provider, beyond the ones each declares (e.g. `{ qolaba: ["api.example.com"] }`). */
   hosts?: Record<string, readonly (string | HostRoute)[]>;
   /** Seed of the random ids (task ids, uuids): the same seed replays the same ids. Default: random. */
@@ -162,6 +164,15 @@ export function createEmulatorServer(
   const jobs = createJobStore(clock.now);
   const files = createFileStore({ now: clock.now, cacheBytes: options.imageCacheBytes });
   const journal = createJournal();
+  if (options.onExchange) {
+    // Wrapped here, not in the middleware: a server without a listener pays nothing per request.
+    const add = journal.add;
+    const onExchange = options.onExchange;
+    journal.add = (key, exchange) => {
+      add(key, exchange);
+      onExchange(exchange);
+    };
+  }
   const faults = createFaultSet();
   const initialFaults = (options.faults ?? []).map((r) => faultRuleSchema.parse(r));
   faults.set(initialFaults);
