@@ -11,7 +11,8 @@ import type { FileStore } from "./file-store.js";
 import type { JobStore } from "./job-store.js";
 import type { Journal } from "./journal.js";
 import type { ProviderInstance } from "./provider.js";
-import type { TenantStore } from "./tenants.js";
+import { isMaskOf, maskKey } from "./secrets.js";
+import type { Tenant, TenantStore } from "./tenants.js";
 import { describeProblem, firstProblem, parseJsonText } from "./validation.js";
 
 /** What the control plane operates on. */
@@ -81,13 +82,22 @@ export function createControlPlane(state: ControlPlaneState): Hono {
   });
   // Unknown control routes are answered by the server's own notFound (a routed sub-app's is not used).
 
+  /** A tenant by its raw key, or by its mask as `/state` lists it (when exactly one key has it). */
+  const findTenant = (keyOrMask: string): Tenant | undefined => {
+    const exact = state.tenants.peek(keyOrMask);
+    if (exact || !keyOrMask.includes("…")) return exact;
+    const found = state.tenants.list().filter((t) => isMaskOf(keyOrMask, t.key));
+    return found.length === 1 ? found[0] : undefined;
+  };
+
   app.get("/health", (c) =>
     c.json({ status: "ok", providers: [...state.providers.keys()], clock: state.clock.mode }),
   );
 
   app.get("/state", (c) => {
+    // Keys are never answered in clear: a tenant shows as its mask, which /tenants/:key also takes.
     const tenants = state.tenants.list().map((t) => ({
-      key: t.key,
+      key: maskKey(t.key),
       registered: t.registered,
       balance: t.ledger.balance(),
       jobs: state.jobs.count(undefined, t.key),
@@ -113,8 +123,9 @@ export function createControlPlane(state: ControlPlaneState): Hono {
 
   app.post("/reset", async (c) => {
     const parsed = await body(c.req.raw, resetSchema, true);
-    state.reset(parsed?.key);
-    return c.json({ reset: parsed?.key ? { key: parsed.key } : "all" });
+    const key = parsed?.key === undefined ? undefined : (findTenant(parsed.key)?.key ?? parsed.key);
+    state.reset(key);
+    return c.json({ reset: key ? { key: maskKey(key) } : "all" });
   });
 
   app.get("/clock", (c) => c.json(state.clock.state()));
@@ -125,11 +136,10 @@ export function createControlPlane(state: ControlPlaneState): Hono {
   });
 
   const tenantView = (key: string) => {
-    const t = state.tenants.peek(key);
-    if (!t)
-      throw controlError(404, `no tenant with key ${JSON.stringify(key)} (keys appear on first use or PUT)`);
+    const t = findTenant(key);
+    if (!t) throw controlError(404, "no tenant with that key (keys appear on first use or PUT)");
     return {
-      key: t.key,
+      key: maskKey(t.key),
       registered: t.registered,
       balance: t.ledger.balance(),
       ledger: t.ledger.entries(),
@@ -141,8 +151,9 @@ export function createControlPlane(state: ControlPlaneState): Hono {
   };
   app.put("/tenants/:key", async (c) => {
     const { balance } = await body(c.req.raw, tenantSchema);
-    state.tenants.register(c.req.param("key"), balance);
-    return c.json(tenantView(c.req.param("key")));
+    const key = findTenant(c.req.param("key"))?.key ?? c.req.param("key");
+    state.tenants.register(key, balance);
+    return c.json(tenantView(key));
   });
   app.get("/tenants/:key", (c) => c.json(tenantView(c.req.param("key"))));
 
@@ -165,8 +176,9 @@ export function createControlPlane(state: ControlPlaneState): Hono {
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
       throw controlError(400, "limit: must be a positive integer", "limit");
     }
+    const keyOrMask = c.req.query("key");
     const requests = state.journal.list({
-      key: c.req.query("key"),
+      key: keyOrMask === undefined ? undefined : (findTenant(keyOrMask)?.key ?? keyOrMask),
       provider: c.req.query("provider"),
       limit,
     });

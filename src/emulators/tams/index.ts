@@ -21,7 +21,6 @@ import {
   TamsError,
   tamsErrorResponse,
 } from "./errors.js";
-import { rememberBase } from "./jobs.js";
 import { jobRoutes } from "./routes-jobs.js";
 import { resourceRoutes } from "./routes-resources.js";
 import { toolRoutes } from "./routes-tools.js";
@@ -75,7 +74,6 @@ function authMiddleware(state: TamsState): MiddlewareHandler<EmulatorEnv> {
       window.push(now);
       state.rateWindows.set(tenantKey, window);
     }
-    rememberBase(state, c.get("providerBase"));
     await next();
   };
 }
