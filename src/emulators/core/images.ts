@@ -664,9 +664,10 @@ export async function maskedComposite(
   const sharp = await loadSharp();
   const { width = 1, height = 1 } = await sharp(base).metadata();
   const alpha = await maskAlpha(mask, width, height);
-  // The result carries the overlay's parameters (the new work), else the base's.
+  // The result is the base with a region redrawn (an erase, a face fix): it carries the base's
+  // parameters, else the overlay's. (An inpaint of a prompt is inpaintPlaceholder's.)
   const from =
-    paramsOfXmp((await sharp(overlay).metadata()).xmp) ?? paramsOfXmp((await sharp(base).metadata()).xmp);
+    paramsOfXmp((await sharp(base).metadata()).xmp) ?? paramsOfXmp((await sharp(overlay).metadata()).xmp);
   const params = derivedParams(from, { width, height, format }, { derivedFromSource: true });
   return paintThrough(base, overlay, alpha, format, params);
 }
