@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { ClockMode } from "./core/clock.js";
 import { parseFaultConfig } from "./core/faults.js";
+import { StateDirError } from "./core/state-dir.js";
 import { createEmulators } from "./create-emulators.js";
 import { PROVIDERS } from "./registry.js";
 
@@ -30,6 +31,8 @@ and the control plane at http://HOST:PORT/__emulator.
   --clock MODE                realtime (default) | instant | manual
   --speed N                   realtime only: emulated ms per wall ms (default 1)
   --start-credit N            balance of a key the first time it is seen (default 100000)
+  --seed N                    seed of the ids the real services make random (task ids, uuids);
+                              random per start unless given: the same seed replays a run
   --strict-keys               reject keys that were not registered (--key or PUT /__emulator/tenants/:key)
   --key KEY=BALANCE           register a key with a balance (repeatable)
   --providers a,b             serve only these providers
@@ -37,6 +40,8 @@ and the control plane at http://HOST:PORT/__emulator.
   --faults FILE               fault rules to start with (JSON: an array of rules, or {rules, seed})
   --rate-limit                TAMS: enforce 5 requests/s per app, as TAMS documents
   --allow-webhook-host H      TAMS: deliver webhooks to this non-loopback host too (repeatable)
+  --state-dir DIR             keep tenants, balances, jobs, uploads and results in DIR across
+                              restarts (created if missing; see the README's Reliability section)
   --quiet                     no banner, no log lines
   -h, --help                  this text`;
 
@@ -77,6 +82,7 @@ async function parse(argv: string[]) {
       speed: { type: "string" },
       "start-credit": { type: "string" },
       "strict-keys": { type: "boolean" },
+      seed: { type: "string" },
       key: { type: "string", multiple: true },
       providers: { type: "string" },
       "provider-port": { type: "string", multiple: true },
@@ -84,6 +90,7 @@ async function parse(argv: string[]) {
       "rate-limit": { type: "boolean" },
       "allow-webhook-host": { type: "string", multiple: true },
       quiet: { type: "boolean" },
+      "state-dir": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -152,6 +159,12 @@ async function parse(argv: string[]) {
     if (!config.ok) throw new UsageError(`--faults: ${config.message}`);
     faults = config.rules;
   }
+  const seed = number(
+    "--seed",
+    values.seed,
+    (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 31,
+    "an integer 0–2147483647",
+  );
   const adminToken = values["admin-token"];
   if (adminToken !== undefined && !/^[\x21-\x7e]{8,}$/.test(adminToken))
     throw new UsageError("--admin-token expects at least 8 printable characters, no spaces");
@@ -166,6 +179,8 @@ async function parse(argv: string[]) {
       strictKeys: values["strict-keys"] ?? false,
       keys,
       adminToken,
+      seed,
+      ...(values["state-dir"] !== undefined ? { stateDir: values["state-dir"] } : {}),
       faults: faults as never,
       providerOptions: {
         tams: {
@@ -200,9 +215,18 @@ export async function runServeCommand(
     return 0;
   }
   const log = opts.quiet ? undefined : (line: string) => io.stderr(`${line}\n`);
-  const emulators = createEmulators({ ...opts.emulators, log });
+  let emulators: ReturnType<typeof createEmulators>;
+  try {
+    emulators = createEmulators({ ...opts.emulators, log });
+  } catch (err) {
+    if (!(err instanceof StateDirError)) throw err;
+    io.stderr(`imagegen-emulators serve: --state-dir: ${err.message}\n`);
+    return 2;
+  }
+  let restored = 0;
   let listening: Awaited<ReturnType<typeof emulators.listen>>;
   try {
+    restored = await emulators.restored;
     listening = await emulators.listen(opts.listen);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -217,9 +241,12 @@ export async function runServeCommand(
     const width = Math.max(...emulators.providers.map((p) => p.length), "control".length) + 2;
     io.stdout(
       [
-        `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
+        `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}, seed ${emulators.settings.seed}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
         ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
         `  ${"control".padEnd(width)}${listening.url}/__emulator`,
+        ...(opts.emulators.stateDir
+          ? [`  state kept in ${opts.emulators.stateDir} (${restored} change(s) restored)`]
+          : []),
         ...(listening.adminToken
           ? [
               listening.adminTokenGenerated

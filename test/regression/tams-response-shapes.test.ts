@@ -8,10 +8,10 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { imageInfo } from "../core/images.js";
-import { exifFileSize } from "./jobs.js";
-import { templateFieldAttrs } from "./routes-workflow.js";
-import { call, finishAll, tamsServer } from "./test-kit.js";
+import { imageInfo } from "../../src/emulators/core/images.js";
+import { exifFileSize } from "../../src/emulators/tams/jobs.js";
+import { templateFieldAttrs } from "../../src/emulators/tams/routes-workflow.js";
+import { call, finishAll, tamsServer } from "../../src/emulators/tams/test-kit.js";
 
 const server = tamsServer();
 afterAll(() => server.close());
@@ -24,8 +24,8 @@ const stages = [
   {
     type: "DIFFUSION",
     diffusion: {
-      width: 512,
-      height: 768,
+      width: 256,
+      height: 384,
       prompts: [{ text: "a boat" }],
       steps: 20,
       sdModel: "600423083519508503",
@@ -33,7 +33,7 @@ const stages = [
   },
   {
     type: "IMAGE_TO_UPSCALER",
-    imageToUpscaler: { hrUpscaler: "Lanczos", hrScale: 1.5, hrSecondPassSteps: 10 },
+    imageToUpscaler: { hrUpscaler: "Lanczos", hrScale: 2, hrSecondPassSteps: 10 },
   },
 ];
 
@@ -93,7 +93,7 @@ describe("regression: successInfo.stages and imageExifMetaMap", () => {
         MIMEType: "image/png",
         Seed: String(1234 + index),
       });
-      expect(imageExifMetaMap[image.id].meta.ImageSize).toBe("768x1152");
+      expect(imageExifMetaMap[image.id].meta.ImageSize).toBe("512x768");
     }
   });
 
@@ -108,7 +108,7 @@ describe("regression: successInfo.stages and imageExifMetaMap", () => {
 describe("regression: outputUi while a workflow job is RUNNING", () => {
   it("shows SaveImage's outputUi once every node has finished, while the job is still RUNNING", async () => {
     const fx = JSON.parse(
-      readFileSync(new URL("../../../fixtures/tams/workflow-create.json", import.meta.url), "utf8"),
+      readFileSync(new URL("../../fixtures/tams/workflow-create.json", import.meta.url), "utf8"),
     ) as { request: unknown };
     const key = fresh();
     const created = await call(server, "POST", "/v1/jobs/workflow", key, fx.request);
