@@ -38,9 +38,14 @@ interface Member {
 
 const source = ts.createSourceFile("index.d.ts", DTS, ts.ScriptTarget.Latest, true);
 const interfaces = new Map<string, Member[]>();
-const enums = new Set<string>();
+/** Enum name → its member names, in declaration (proto) order. */
+const enums = new Map<string, string[]>();
 source.forEachChild((node) => {
-  if (ts.isEnumDeclaration(node)) enums.add(node.name.text);
+  if (ts.isEnumDeclaration(node))
+    enums.set(
+      node.name.text,
+      node.members.map((m) => m.name.getText(source)),
+    );
   if (!ts.isInterfaceDeclaration(node)) return;
   const members: Member[] = [];
   for (const m of node.members) {
@@ -303,5 +308,28 @@ describe("tams-sdk's declared types against the emulator", () => {
     expect(disagree).toEqual([]);
     // The probe is real: cfgScale's @max 35 is among the bounds it checked.
     expect(probed.has("TamsApiDiffusionInput.cfgScale")).toBe(true);
+  });
+
+  it("takes every enum value the request types declare, by name and by its number in proto order", () => {
+    const checked: string[] = [];
+    for (const [root, schema] of REQUESTS)
+      for (const { path, member } of fields(root)) {
+        const names = member.ref ? enums.get(member.ref) : undefined;
+        const leaf = names && fieldSchema(schema, path);
+        if (!names || !leaf) continue;
+        names.forEach((name, number) => {
+          expect(leaf.safeParse(name).data, `${path} = ${name}`).toBe(name);
+          expect(leaf.safeParse(number).data, `${path} = ${number}`).toBe(name);
+        });
+        expect(leaf.safeParse("NOT_A_VALUE").success).toBe(false);
+        checked.push(path);
+      }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        "stages[].type",
+        "stages[].imageToInpaint.resizeMode",
+        "stages[].imageToInpaint.inpaintingFill",
+      ]),
+    );
   });
 });
