@@ -35,3 +35,8 @@ export type {
 } from "./emulators/core/server.js";
 export { createEmulators, type Emulators, type EmulatorsOptions } from "./emulators/create-emulators.js";
 export { findProvider, PROVIDERS } from "./emulators/registry.js";
+export {
+  createTestEmulators,
+  type TestEmulators,
+  type TestEmulatorsOptions,
+} from "./testing/harness.js";
