@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { ClockMode } from "./core/clock.js";
-import { faultRuleSchema } from "./core/faults.js";
+import { parseFaultConfig } from "./core/faults.js";
 import { StateDirError } from "./core/state-dir.js";
 import { createEmulators } from "./create-emulators.js";
 import { PROVIDERS } from "./registry.js";
@@ -155,16 +155,9 @@ async function parse(argv: string[]) {
     } catch {
       throw new UsageError(`--faults: ${values.faults} is not valid JSON`);
     }
-    const rules = Array.isArray(json) ? json : (json as { rules?: unknown[] })?.rules;
-    if (!Array.isArray(rules)) throw new UsageError("--faults: expected an array of rules or {rules: [...]}");
-    rules.forEach((r, i) => {
-      const parsed = faultRuleSchema.safeParse(r);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new UsageError(`--faults: rules[${i}].${issue.path.join(".")}: ${issue.message}`);
-      }
-    });
-    faults = rules;
+    const config = parseFaultConfig(json);
+    if (!config.ok) throw new UsageError(`--faults: ${config.message}`);
+    faults = config.rules;
   }
   const seed = number(
     "--seed",

@@ -6,13 +6,14 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import * as z from "zod";
 import type { Clock } from "./clock.js";
-import { type FaultSet, faultConfigSchema, faultRuleSchema } from "./faults.js";
+import { type FaultSet, parseFaultConfig } from "./faults.js";
 import type { FileStore } from "./file-store.js";
 import type { JobStore } from "./job-store.js";
 import type { Journal } from "./journal.js";
 import type { ProviderInstance } from "./provider.js";
 import { isMaskOf, maskKey } from "./secrets.js";
 import type { Tenant, TenantStore } from "./tenants.js";
+import { describeProblem, firstProblem, parseJsonText } from "./validation.js";
 
 /** What the control plane operates on. */
 export interface ControlPlaneState {
@@ -34,24 +35,25 @@ function controlError(status: 400 | 404 | 415, message: string, field?: string):
   });
 }
 
-/** Parses a JSON body against a schema, answering 400 naming the field on failure. */
-async function body<T extends z.ZodType>(req: Request, schema: T, optional = false): Promise<z.infer<T>> {
+/** Reads a JSON body, answering 400 when it is missing, not JSON or nested too deep. */
+async function jsonOf(req: Request, optional: boolean): Promise<unknown> {
   const text = await req.text();
   if (!text.trim()) {
-    if (optional) return schema.parse(undefined);
+    if (optional) return undefined;
     throw controlError(400, "request body is required (JSON)");
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw controlError(400, "request body is not valid JSON");
-  }
-  const result = schema.safeParse(json);
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw controlError(400, `request body ${parsed.problem}`);
+  return parsed.value;
+}
+
+/** Parses a JSON body against a schema, answering 400 naming the field on failure. */
+async function body<T extends z.ZodType>(req: Request, schema: T, optional = false): Promise<z.infer<T>> {
+  const result = schema.safeParse(await jsonOf(req, optional));
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const field = issue.path.join(".") || undefined;
-    throw controlError(400, field ? `${field}: ${issue.message}` : issue.message, field);
+    // The field and the problem in plain words, never zod's own wording.
+    const problem = firstProblem(result.error);
+    throw controlError(400, describeProblem(problem), problem.field || undefined);
   }
   return result.data;
 }
@@ -70,7 +72,6 @@ const resetSchema = z
   .object({ key: z.string().min(1).max(500).optional() })
   .strict()
   .optional();
-const faultsBodySchema = z.union([faultConfigSchema, z.array(faultRuleSchema).max(1000)]);
 
 /** Builds the control plane app (mount it at `/__emulator`). */
 export function createControlPlane(state: ControlPlaneState): Hono {
@@ -158,8 +159,9 @@ export function createControlPlane(state: ControlPlaneState): Hono {
 
   app.get("/faults", (c) => c.json({ rules: state.faults.list() }));
   app.put("/faults", async (c) => {
-    const parsed = await body(c.req.raw, faultsBodySchema);
-    const config = Array.isArray(parsed) ? { rules: parsed } : parsed;
+    // The same reading as `serve --faults`: a problem names its rule and field.
+    const config = parseFaultConfig(await jsonOf(c.req.raw, false));
+    if (!config.ok) throw controlError(400, config.message, config.field || undefined);
     state.faults.set(config.rules, config.seed);
     return c.json({ rules: state.faults.list() });
   });

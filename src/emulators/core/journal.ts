@@ -2,6 +2,7 @@
  * The request journal: every request and response, per tenant, with secrets redacted.
  */
 import { isSecretName, maskKey, redactJson, redactParams, redactSecret, redactText } from "./secrets.js";
+import { parseJsonText } from "./validation.js";
 
 /** One exchange. */
 export interface JournalEntry {
@@ -92,11 +93,9 @@ export function summarizeBody(
   if (text !== undefined && ct.startsWith("application/x-www-form-urlencoded")) return summarizeForm(text);
   if (text !== undefined && (ct.includes("json") || ct.startsWith("text/"))) {
     if (ct.includes("json") && text.length <= MAX_BODY_CHARS * 8) {
-      try {
-        return redactJson(JSON.parse(text));
-      } catch {
-        // not JSON after all: fall through to text
-      }
+      // Not JSON after all, or nested too deep to walk safely: kept as text below.
+      const parsed = parseJsonText(text);
+      if (parsed.ok) return redactJson(parsed.value);
     }
     // Cut or broken JSON, or plain text: secrets are masked where a name says so.
     const shown = redactText(text);

@@ -145,7 +145,11 @@ describe("faults and magic words", () => {
       body: JSON.stringify({ rules: [{ action: { type: "error", status: 200 } }] }),
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.field).toBe("rules.0.action.status");
+    // The same path and words as `serve --faults` gives for the same rule.
+    expect((await res.json()).error).toEqual({
+      field: "rules[0].action.status",
+      message: "rules[0].action.status must be >= 400",
+    });
   });
 });
 
