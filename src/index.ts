@@ -17,7 +17,9 @@ export {
   createQolabaClient,
   createTamsClient,
   type QolabaClient,
+  rsaSigner,
   type TamsClient,
+  type TamsSigner,
 } from "./conformance/clients/index.js";
 export * from "./credits/index.js";
 export { type Clock, type ClockMode, type ClockOptions, createClock } from "./emulators/core/clock.js";
