@@ -71,36 +71,28 @@ const workflowFinishItem = z.strictObject({
   finishedNodes: z.record(z.string(), z.boolean()).optional(),
 });
 
-/**
- * One stage's progress [official types]: `TamsApiStageInfo` (`stageIndex` an int64 string,
- * `processingImages[].progress` an int32).
- */
+/** `stages[]` of runningInfo, successInfo and failedInfo [official types] `TamsApiStageInfo`. */
 const stageInfo = z.strictObject({
   stageIndex: int64().optional(),
   processingImages: z
-    .array(z.strictObject({ resourceImage: resourceImage.optional(), progress: z.number().optional() }))
+    .array(z.strictObject({ resourceImage: resourceImage.optional(), progress: z.number().int().optional() }))
     .optional(),
 });
 
-/**
- * `successInfo.imageExifMetaMap` [public client]: keyed by image id, `meta` holding strings
- * (`FileSize: "N kB"`, `ImageSize: "WxH"`, `MIMEType`, `Seed`); public clients index it on SUCCESS.
- */
+/** `successInfo.imageExifMetaMap`: image id → `{meta: {FileSize, ImageSize, MIMEType, Seed}}`, strings [public client]. */
 const imageExifMetaMap = z.record(
   z.string(),
   z.strictObject({
-    meta: z
-      .strictObject({
-        FileSize: z.string().optional(),
-        ImageSize: z.string().optional(),
-        MIMEType: z.string().optional(),
-        Seed: z.string().optional(),
-      })
-      .optional(),
+    meta: z.strictObject({
+      FileSize: z.string().optional(),
+      ImageSize: z.string().optional(),
+      MIMEType: z.string().optional(),
+      Seed: z.string().optional(),
+    }),
   }),
 );
 
-/** The job object [doc]; `stages` [official types]; `imageExifMetaMap` [public client]. */
+/** The job object [doc]. */
 export const tamsJobObjectSchema = z.strictObject({
   id: int64(),
   status: z.enum(TAMS_JOB_STATUSES),
@@ -115,20 +107,17 @@ export const tamsJobObjectSchema = z.strictObject({
     .optional(),
   runningInfo: z
     .strictObject({
-      processingImages: z
-        .array(z.strictObject({ resourceImage: resourceImage.optional(), progress: z.number().optional() }))
-        .optional(),
-      workflowFinishItem: workflowFinishItem.optional(),
       stages: z.array(stageInfo).optional(),
+      workflowFinishItem: workflowFinishItem.optional(),
     })
     .optional(),
   successInfo: z
     .strictObject({
       images: z.array(resourceImage).optional(),
       videos: z.array(resourceImage).optional(),
-      workflowFinishItem: workflowFinishItem.optional(),
       stages: z.array(stageInfo).optional(),
       imageExifMetaMap: imageExifMetaMap.optional(),
+      workflowFinishItem: workflowFinishItem.optional(),
     })
     .optional(),
 });
@@ -155,7 +144,7 @@ export const tamsTemplateSchema = z.strictObject({
         nodeId: z.string(),
         fieldName: z.string(),
         fieldValue: z.unknown().optional(),
-        // The node's class type (`LoadImage`) and its options, where it has some [public client].
+        // [public client] TensorArt's ComfyUI node reads these.
         nodeName: z.string().optional(),
         inputString: z.string().optional(),
       }),
