@@ -31,6 +31,8 @@ export interface ClockState {
   now: number;
   iso: string;
   pending: number;
+  /** Realtime only: time is held still by {@link Clock.pause}. */
+  paused: boolean;
 }
 
 /** The clock every emulator shares. */
@@ -49,6 +51,14 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
   /** Wall-clock delay, whatever the mode: for faults that model the network, not the job. */
   wallDelay(ms: number): Promise<void>;
+  /**
+   * Realtime only: holds emulated time still (until {@link Clock.resume}); `advance` still moves it.
+   * Returns false in the other modes, where it means nothing (manual is always still; instant jobs
+   * take no time).
+   */
+  pause(): boolean;
+  /** Lets a paused realtime clock run again from where it stood. */
+  resume(): boolean;
   /** Undoes every `advance` and drops scheduled work (used by a full reset, when no state remains). */
   reset(): void;
   state(): ClockState;
@@ -81,11 +91,18 @@ export function createClock(options: ClockOptions = {}): Clock {
   let queue: Scheduled[] = [];
   let seq = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // While paused, the emulated time the clock stood at when paused (advances still add `offset`).
+  let pausedAt: number | undefined;
+  let offsetAtPause = 0;
 
-  const now = (): number => {
-    if (mode === "manual") return emulatedBase + offset;
+  const running = (): number => {
     const elapsed = wallNow() - wallBase;
     return Math.floor(emulatedBase + elapsed * (mode === "realtime" ? speed : 1) + offset);
+  };
+  const now = (): number => {
+    if (mode === "manual") return emulatedBase + offset;
+    if (pausedAt !== undefined) return pausedAt + (offset - offsetAtPause);
+    return running();
   };
 
   const drain = (): void => {
@@ -105,7 +122,7 @@ export function createClock(options: ClockOptions = {}): Clock {
   const arm = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (mode === "manual" || queue.length === 0) return;
+    if (mode === "manual" || pausedAt !== undefined || queue.length === 0) return;
     const next = Math.min(...queue.map((s) => s.at));
     const wallWait = Math.max(0, (next - now()) / (mode === "realtime" ? speed : 1));
     timer = setTimeout(drain, Math.min(wallWait, 2 ** 31 - 1));
@@ -146,14 +163,42 @@ export function createClock(options: ClockOptions = {}): Clock {
         t.unref?.();
       });
     },
+    pause() {
+      if (mode !== "realtime") return false;
+      if (pausedAt === undefined) {
+        pausedAt = now();
+        offsetAtPause = offset;
+        arm();
+      }
+      return true;
+    },
+    resume() {
+      if (mode !== "realtime") return false;
+      if (pausedAt !== undefined) {
+        const held = now();
+        pausedAt = undefined;
+        // Shift the offset so running time continues from where it was held.
+        offset += held - running();
+        drain();
+      }
+      return true;
+    },
     reset() {
       queue = [];
       offset = 0;
+      pausedAt = undefined;
       arm();
     },
     state() {
       const t = now();
-      return { mode, speed, now: t, iso: new Date(t).toISOString(), pending: queue.length };
+      return {
+        mode,
+        speed,
+        now: t,
+        iso: new Date(t).toISOString(),
+        pending: queue.length,
+        paused: pausedAt !== undefined,
+      };
     },
     dispose() {
       if (timer) clearTimeout(timer);

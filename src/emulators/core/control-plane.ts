@@ -6,6 +6,8 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import * as z from "zod";
 import type { Clock } from "./clock.js";
+import { inspectRoutes } from "./control-inspect.js";
+import type { EventBus } from "./events.js";
 import { type FaultSet, faultConfigSchema, faultRuleSchema } from "./faults.js";
 import type { FileStore } from "./file-store.js";
 import type { JobStore } from "./job-store.js";
@@ -22,19 +24,24 @@ export interface ControlPlaneState {
   journal: Journal;
   faults: FaultSet;
   providers: Map<string, ProviderInstance>;
+  events: EventBus;
   startedAt: number;
   reset(key?: string): void;
 }
 
 /** A control-plane error with a clear message (and the field, for bad bodies). */
-function controlError(status: 400 | 404 | 415, message: string, field?: string): HTTPException {
+export function controlError(status: 400 | 404 | 409 | 415, message: string, field?: string): HTTPException {
   return new HTTPException(status, {
     res: Response.json({ error: { message, ...(field ? { field } : {}) } }, { status }),
   });
 }
 
 /** Parses a JSON body against a schema, answering 400 naming the field on failure. */
-async function body<T extends z.ZodType>(req: Request, schema: T, optional = false): Promise<z.infer<T>> {
+export async function body<T extends z.ZodType>(
+  req: Request,
+  schema: T,
+  optional = false,
+): Promise<z.infer<T>> {
   const text = await req.text();
   if (!text.trim()) {
     if (optional) return schema.parse(undefined);
@@ -171,6 +178,7 @@ export function createControlPlane(state: ControlPlaneState): Hono {
     return c.json({ requests });
   });
 
+  app.route("/", inspectRoutes(state));
   for (const [name, p] of state.providers) if (p.control) app.route(`/${name}`, p.control);
   return app;
 }

@@ -10,6 +10,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { type Clock, type ClockOptions, createClock } from "./clock.js";
 import { createControlPlane } from "./control-plane.js";
+import { createEventBus, type EventBus } from "./events.js";
 import { createFaultSet, type FaultRuleInput, faultRuleSchema } from "./faults.js";
 import { createFileStore } from "./file-store.js";
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from "./images.js";
@@ -38,7 +39,24 @@ export interface EmulatorServerOptions {
   providerOptions?: Record<string, Record<string, unknown>>;
   /** Where log lines go. Default: nowhere. */
   log?: (line: string) => void;
+  /**
+   * A web UI to serve at `/__emulator/ui` (the dashboard; `createEmulators` passes it). A browser
+   * asking for `/` is sent there.
+   */
+  ui?: (host: UiHost) => Hono;
 }
+
+/** What a UI gets from the server: the control plane in process, the event stream, the providers. */
+export interface UiHost {
+  /** Calls a control route in process (`control("/clock")` is `GET /__emulator/clock`). */
+  control(path: string, init?: RequestInit): Promise<Response>;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly providers: readonly Pick<ProviderDefinition, "name" | "title" | "docs" | "liveBaseUrl">[];
+}
+
+/** Where the UI is served. */
+export const UI_PATH = "/__emulator/ui";
 
 /** Options of {@link EmulatorServer.listen}. */
 export interface ListenOptions {
@@ -67,6 +85,8 @@ export interface EmulatorServer {
    */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   readonly clock: Clock;
+  /** Everything that happens: jobs, phase changes, credits, requests, faults (see `events.ts`). */
+  readonly events: EventBus;
   readonly providers: string[];
   readonly settings: EmulatorSettings;
   /** Drops all state (or one key's): tenants, jobs, files, journal; a full reset also clears faults and clock advances. */
@@ -102,14 +122,16 @@ export function createEmulatorServer(
     imageLimits: { ...DEFAULT_IMAGE_LIMITS, ...options.imageLimits },
     providerOptions: options.providerOptions ?? {},
   };
+  const events = createEventBus();
   const tenants = createTenantStore({
     startCredit: settings.startCredit,
     strictKeys: settings.strictKeys,
     now: clock.now,
+    events,
   });
-  const jobs = createJobStore(clock.now);
+  const jobs = createJobStore(clock.now, { clock, events });
   const files = createFileStore({ now: clock.now, cacheBytes: options.imageCacheBytes });
-  const journal = createJournal();
+  const journal = createJournal(events);
   const faults = createFaultSet();
   const initialFaults = (options.faults ?? []).map((r) => faultRuleSchema.parse(r));
   faults.set(initialFaults);
@@ -132,6 +154,7 @@ export function createEmulatorServer(
         jobs,
         files,
         settings,
+        events,
         options: (settings.providerOptions[def.name] ?? {}) as Record<string, unknown>,
         log: (line) => log(`[${def.name}] ${line}`),
       }),
@@ -158,7 +181,7 @@ export function createEmulatorServer(
         }),
     });
     app.on(BODY_METHODS, "*", limitBody);
-    app.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal }));
+    app.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal, events }));
     app.route("/", instances.get(def.name)!.app);
     app.notFound((c) =>
       def.renderError({
@@ -193,6 +216,7 @@ export function createEmulatorServer(
       if (options.keys?.[key] !== undefined) tenants.register(key, options.keys[key]);
     }
     for (const p of instances.values()) p.reset?.(key);
+    events.publish({ type: "state.reset", at: clock.now(), ...(key !== undefined ? { key } : {}) });
   };
 
   const app = new Hono();
@@ -206,6 +230,7 @@ export function createEmulatorServer(
       journal,
       faults,
       providers: instances,
+      events,
       startedAt,
       reset,
     }),
@@ -217,15 +242,34 @@ export function createEmulatorServer(
     app.all(`/${def.name}`, delegate);
     app.all(`/${def.name}/*`, delegate);
   }
-  app.get("/", (c) =>
-    c.json({
+  if (options.ui) {
+    app.route(
+      UI_PATH,
+      options.ui({
+        control: async (path, init) => app.request(`/__emulator${path}`, init),
+        events,
+        clock,
+        providers: definitions.map(({ name, title, docs, liveBaseUrl }) => ({
+          name,
+          title,
+          docs,
+          liveBaseUrl,
+        })),
+      }),
+    );
+  }
+  app.get("/", (c) => {
+    // A browser is sent to the UI; JSON clients (and anything that does not ask for HTML) get JSON.
+    if (options.ui && /text\/html/i.test(c.req.header("accept") ?? "")) return c.redirect(UI_PATH, 302);
+    return c.json({
       name: "imagegen-emulators",
       providers: Object.fromEntries(
         definitions.map((d) => [d.name, `${new URL(c.req.url).origin}/${d.name}`]),
       ),
       control: `${new URL(c.req.url).origin}/__emulator`,
-    }),
-  );
+      ...(options.ui ? { ui: `${new URL(c.req.url).origin}${UI_PATH}` } : {}),
+    });
+  });
   app.notFound((c) => {
     const path = c.req.path;
     const message =
@@ -260,6 +304,7 @@ export function createEmulatorServer(
   return {
     app,
     clock,
+    events,
     settings,
     providers: [...defs.keys()],
     reset,

@@ -30,7 +30,8 @@ export const JOB_STATUSES = [
 /** A job status. */
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-const STATUS_OF: Record<JobPhase, JobStatus> = {
+/** The status TAMS shows for each engine phase. */
+export const STATUS_OF: Record<JobPhase, JobStatus> = {
   queued: "WAITING",
   running: "RUNNING",
   succeeded: "SUCCESS",

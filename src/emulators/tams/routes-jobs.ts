@@ -3,7 +3,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
-import { cancelJob } from "../core/job-engine.js";
 import { directivesOf, type EmulatorContext, type EmulatorEnv } from "../core/provider.js";
 import { loadCatalog } from "./catalog.js";
 import { stageCredits } from "./credits.js";
@@ -94,7 +93,8 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
 
   app.delete("/v1/jobs/:jobId", (c) => {
     const job = find(c);
-    const result = cancelJob(job.timeline, ctx.clock.now());
+    // Through the store, so the change is published on the event stream.
+    const result = ctx.jobs.cancel(job);
     if (!result.ok) {
       const status = jobResponse(state, job, c.get("providerBase")).job.status;
       // [inferred] a finished job cannot be canceled.
