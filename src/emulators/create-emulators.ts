@@ -1,6 +1,7 @@
 /**
  * The programmatic API: every registered provider (or a chosen few) in one server.
  */
+import { createDashboard } from "../dashboard/index.js";
 import { createEmulatorServer, type EmulatorServer, type EmulatorServerOptions } from "./core/server.js";
 import { PROVIDERS } from "./registry.js";
 
@@ -8,6 +9,8 @@ import { PROVIDERS } from "./registry.js";
 export interface EmulatorsOptions extends EmulatorServerOptions {
   /** Provider names to serve. Default: all of them. */
   providers?: string[];
+  /** Serve the dashboard at `/__emulator/ui`. Default true. */
+  dashboard?: boolean;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface EmulatorsOptions extends EmulatorServerOptions {
  * const { url, close } = await emulators.listen({ port: 0 });       // or over HTTP
  */
 export function createEmulators(options: EmulatorsOptions = {}): EmulatorServer {
-  const { providers, ...rest } = options;
+  const { providers, dashboard = true, ...rest } = options;
   const unknown = (providers ?? []).filter((p) => !PROVIDERS.some((d) => d.name === p));
   if (unknown.length) {
     throw new Error(
@@ -26,5 +29,5 @@ export function createEmulators(options: EmulatorsOptions = {}): EmulatorServer 
     );
   }
   const chosen = providers ? PROVIDERS.filter((p) => providers.includes(p.name)) : PROVIDERS;
-  return createEmulatorServer(chosen, rest);
+  return createEmulatorServer(chosen, { ...(dashboard ? { ui: createDashboard } : {}), ...rest });
 }
