@@ -157,5 +157,9 @@ function dashboardClient(): void {
   });
 }
 
-/** The client as a script's text. */
-export const CLIENT_SCRIPT = `(${dashboardClient.toString()})();`;
+/**
+ * The client as a script's text. Some transpilers (tsx, esbuild with keepNames) wrap inner
+ * functions in a `__name()` helper that exists only in their module scope: the shim makes the
+ * shipped source stand alone whichever compiled it.
+ */
+export const CLIENT_SCRIPT = `(function(){var __name=function(f){return f};(${dashboardClient.toString()})();})();`;

@@ -34,7 +34,8 @@ export function bytes(n: number | undefined): string {
 }
 
 /** Credits with up to 2 decimals. */
-export const credits = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+export const credits = (n: number) =>
+  n.toLocaleString("en-US", { minimumFractionDigits: Number.isInteger(n) ? 0 : 2, maximumFractionDigits: 2 });
 
 /** The format of a file from its content type (`image/png` → `PNG`). */
 export const formatOf = (contentType: string) => contentType.replace(/^image\//, "").toUpperCase();

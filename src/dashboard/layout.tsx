@@ -26,6 +26,7 @@ export function Layout(props: { title: string; section: Section; children?: Chil
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="data:," />
         <title>{`${props.title} · imagegen-emulators`}</title>
         <style>{raw(STYLE)}</style>
       </head>

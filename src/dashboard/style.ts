@@ -21,7 +21,12 @@ main{padding:20px;max-width:1400px;margin:0 auto}
 h1{font-size:22px;margin:0 0 16px}
 h1 small{font-weight:400;color:var(--muted);font-size:14px;margin-left:8px}
 h2{font-size:15px;margin:0 0 12px}
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:16px}
+h3{font-size:12px;margin:10px 0 2px;font-weight:600}
+summary .badge{margin-left:8px}
+.split{display:grid;grid-template-columns:minmax(320px,2fr) 3fr;gap:16px;align-items:start}
+@media (max-width:900px){.split{grid-template-columns:1fr}}
+html:not([data-live]) header.top .live{visibility:hidden}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:16px;align-items:start}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px;min-width:0}
 .card.wide{grid-column:1/-1}
 table{border-collapse:collapse;width:100%}
@@ -49,7 +54,7 @@ pre{background:var(--code);padding:10px;border-radius:6px;overflow:auto;max-heig
 .results{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px}
 .results figure{margin:0}.results figcaption{font-size:12px;color:var(--muted);margin-top:4px}
 .results .thumb img{width:100%;height:auto;aspect-ratio:1/1;object-fit:contain;background:#f1f3f5}
-form.inline{display:flex;gap:8px;align-items:end;flex-wrap:wrap}
+form.inline{display:flex;gap:8px;align-items:end;flex-wrap:wrap;margin-top:12px}
 form .field{display:flex;flex-direction:column;gap:3px}
 label{font-size:12px;color:var(--muted);font-weight:600}
 input,select,textarea{font:inherit;padding:6px 8px;border:1px solid #ced4da;border-radius:6px;background:#fff;color:var(--ink)}
@@ -63,10 +68,10 @@ button:disabled{opacity:.5;cursor:not-allowed}
 .pager{display:flex;gap:12px;align-items:center;margin-top:10px;font-size:13px}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:0}
 dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;min-width:0;overflow-wrap:anywhere}
-.timeline{list-style:none;padding:0;margin:0;display:flex;gap:0;flex-wrap:wrap}
-.timeline li{display:flex;flex-direction:column;gap:4px;padding:0 18px 0 0;position:relative}
-.timeline li+li::before{content:"→";position:absolute;left:-14px;top:1px;color:var(--muted)}
-.timeline li+li{padding-left:18px}
+.timeline{list-style:none;padding:0 0 0 14px;margin:0;border-left:2px solid var(--line)}
+.timeline li{display:flex;align-items:center;gap:12px;padding:5px 0;position:relative}
+.timeline li::before{content:"";position:absolute;left:-20px;width:10px;height:10px;border-radius:50%;background:var(--line)}
+.timeline time{font-variant-numeric:tabular-nums;color:var(--muted);min-width:96px}
 details summary{cursor:pointer}
 .rowimg{max-width:96px;max-height:96px;border-radius:4px;border:1px solid var(--line);margin:2px}
 .filters{display:flex;gap:8px;flex-wrap:wrap;align-items:end;margin-bottom:12px}

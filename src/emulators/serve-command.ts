@@ -212,12 +212,13 @@ export async function runServeCommand(
   }
   if (!opts.quiet) {
     const clock = emulators.clock;
-    const width = Math.max(...emulators.providers.map((p) => p.length), "control".length) + 2;
+    const width = Math.max(...emulators.providers.map((p) => p.length), "dashboard".length) + 2;
     io.stdout(
       [
         `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
         ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
         `  ${"control".padEnd(width)}${listening.url}/__emulator`,
+        `  ${"dashboard".padEnd(width)}${listening.url}/__emulator/ui`,
         "",
       ].join("\n"),
     );

@@ -32,7 +32,7 @@ export function CreditsPage(props: { form: CreditsForm }) {
   const f = props.form;
   return (
     <Layout title="Credits calculator" section="credits">
-      <div class="grid">
+      <div class="split">
         <Card title="Request" id="calc">
           <form method="get" action={`${UI}/credits`}>
             <p class="field">

@@ -122,8 +122,8 @@ export function JobPage(props: { job: JobDetail; pricing: JobPricing; clock: Clo
           <ol class="timeline" aria-label="status history">
             {job.history.map((h) => (
               <li>
-                <PhaseBadge phase={h.phase} status={h.status} />
                 <time datetime={h.at}>{timeOf(h.at)}</time>
+                <PhaseBadge phase={h.phase} status={h.status} />
               </li>
             ))}
           </ol>
@@ -132,7 +132,26 @@ export function JobPage(props: { job: JobDetail; pricing: JobPricing; clock: Clo
           </p>
         </Card>
         <ClockCard clock={props.clock} />
-        <Card title="Credits" id="job-credits">
+        <Card title={`Results (${job.results.length})`} id="job-results" live wide>
+          {job.results.length === 0 ? (
+            <p class="empty">
+              {job.phase === "succeeded" ? "No files." : "Results appear when the job has succeeded."}
+            </p>
+          ) : (
+            <div class="results">
+              {job.results.map((f, i) => (
+                <figure>
+                  <Thumb file={f} label={`result ${i + 1} of job ${job.id}`} size={200} />
+                  <figcaption>
+                    <a href={f.url}>{f.path.split("/").pop()}</a> · {formatOf(f.contentType)}
+                    {f.width ? ` · ${f.width}×${f.height}` : ""} · {bytes(f.bytes)}
+                  </figcaption>
+                </figure>
+              ))}
+            </div>
+          )}
+        </Card>
+        <Card title="Credits" id="job-credits" wide>
           {pricing.charged !== undefined ? (
             <p>
               Charged <strong>{credits(pricing.charged)}</strong> credits
@@ -162,25 +181,6 @@ export function JobPage(props: { job: JobDetail; pricing: JobPricing; clock: Clo
             </>
           ) : (
             <p class="empty">Not kept (the create request has left the journal).</p>
-          )}
-        </Card>
-        <Card title={`Results (${job.results.length})`} id="job-results" live wide>
-          {job.results.length === 0 ? (
-            <p class="empty">
-              {job.phase === "succeeded" ? "No files." : "Results appear when the job has succeeded."}
-            </p>
-          ) : (
-            <div class="results">
-              {job.results.map((f, i) => (
-                <figure>
-                  <Thumb file={f} label={`result ${i + 1} of job ${job.id}`} size={200} />
-                  <figcaption>
-                    <a href={f.url}>{f.path.split("/").pop()}</a> · {formatOf(f.contentType)}
-                    {f.width ? ` · ${f.width}×${f.height}` : ""} · {bytes(f.bytes)}
-                  </figcaption>
-                </figure>
-              ))}
-            </div>
           )}
         </Card>
         <Card title={`Requests that touched it (${job.requests.total})`} id="job-requests" live wide>

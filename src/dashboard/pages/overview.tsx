@@ -100,36 +100,6 @@ export function OverviewPage(props: {
   return (
     <Layout title="Overview" section="overview">
       <div class="grid">
-        <Card title="Providers" id="providers" live>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col">Base URL</th>
-                {PHASES.map((p) => (
-                  <th scope="col" class="num">
-                    {p}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {props.host.providers.map((p) => (
-                <tr>
-                  <td>
-                    <a href={`${UI}/jobs?provider=${p.name}`}>{p.title}</a>
-                  </td>
-                  <td>
-                    <code>{`${props.origin}/${p.name}`}</code>
-                  </td>
-                  {PHASES.map((phase) => (
-                    <td class="num">{props.counts[p.name]?.[phase] ?? 0}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Card>
         <ClockCard clock={props.clock} />
         <Card title="Tenants" id="tenants" live>
           {props.tenants.tenants.length === 0 ? (
@@ -181,6 +151,36 @@ export function OverviewPage(props: {
           <p>
             <a href={`${UI}/faults`}>Manage faults</a>
           </p>
+        </Card>
+        <Card title="Providers and their jobs" id="providers" live wide>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Provider</th>
+                <th scope="col">Base URL</th>
+                {PHASES.map((p) => (
+                  <th scope="col" class="num">
+                    {p}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {props.host.providers.map((p) => (
+                <tr>
+                  <td>
+                    <a href={`${UI}/jobs?provider=${p.name}`}>{p.title}</a>
+                  </td>
+                  <td>
+                    <code>{`${props.origin}/${p.name}`}</code>
+                  </td>
+                  {PHASES.map((phase) => (
+                    <td class="num">{props.counts[p.name]?.[phase] ?? 0}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </Card>
         <Card title="Newest jobs" id="recent" live wide>
           <JobsTable jobs={props.recent.jobs} />
