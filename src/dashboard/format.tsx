@@ -3,17 +3,20 @@
  */
 import type { Child } from "hono/jsx";
 import type { JobPhase } from "../emulators/core/job-engine.js";
-import { redactSecret } from "../emulators/core/journal.js";
+import { maskKey as maskSecretKey } from "../emulators/core/secrets.js";
 import { type Page, queryString, type ResultFile } from "./control.js";
 
 /** Where the UI lives (links are absolute so pages can be served from any depth). */
 export const UI = "/__emulator/ui";
 
-/** A key as the journal shows it: masked, with its last 4 characters when long enough. */
-export const maskKey = (key: string) => (key === "anonymous" ? key : redactSecret(key));
+/**
+ * A key as the control plane and the journal show it (already masked by the control plane: keys
+ * never reach a page in clear); a raw key is masked the same way.
+ */
+export const maskKey = (key: string) => (key === "anonymous" || key.includes("…") ? key : maskSecretKey(key));
 
-/** The link to a tenant's page. */
-export const tenantHref = (key: string) => `${UI}/tenants/${encodeURIComponent(key)}`;
+/** The link to a tenant's page, by its mask (the control plane resolves it). */
+export const tenantHref = (key: string) => `${UI}/tenants/${encodeURIComponent(maskKey(key))}`;
 
 /** The link to a job's page. */
 export const jobHref = (provider: string, id: string) =>

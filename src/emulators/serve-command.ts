@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { ClockMode } from "./core/clock.js";
-import { faultRuleSchema } from "./core/faults.js";
+import { parseFaultConfig } from "./core/faults.js";
 import { createEmulators } from "./create-emulators.js";
 import { PROVIDERS } from "./registry.js";
 
@@ -22,7 +22,11 @@ Serves every emulator on one port: http://HOST:PORT/<provider> (${PROVIDERS.map(
 and the control plane at http://HOST:PORT/__emulator.
 
   --port N                    port (default 4000; 0 picks a free one)
-  --host H                    host to bind (default 127.0.0.1)
+  --host H                    host to bind (default 127.0.0.1); off loopback the control plane
+                              needs an admin token
+  --admin-token T             token /__emulator/* requires ("Authorization: Bearer T" or
+                              "x-emulator-admin-token: T"); generated and printed when --host is
+                              not loopback and none is given
   --clock MODE                realtime (default) | instant | manual
   --speed N                   realtime only: emulated ms per wall ms (default 1)
   --start-credit N            balance of a key the first time it is seen (default 100000)
@@ -68,6 +72,7 @@ async function parse(argv: string[]) {
     options: {
       port: { type: "string" },
       host: { type: "string" },
+      "admin-token": { type: "string" },
       clock: { type: "string" },
       speed: { type: "string" },
       "start-credit": { type: "string" },
@@ -143,17 +148,13 @@ async function parse(argv: string[]) {
     } catch {
       throw new UsageError(`--faults: ${values.faults} is not valid JSON`);
     }
-    const rules = Array.isArray(json) ? json : (json as { rules?: unknown[] })?.rules;
-    if (!Array.isArray(rules)) throw new UsageError("--faults: expected an array of rules or {rules: [...]}");
-    rules.forEach((r, i) => {
-      const parsed = faultRuleSchema.safeParse(r);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new UsageError(`--faults: rules[${i}].${issue.path.join(".")}: ${issue.message}`);
-      }
-    });
-    faults = rules;
+    const config = parseFaultConfig(json);
+    if (!config.ok) throw new UsageError(`--faults: ${config.message}`);
+    faults = config.rules;
   }
+  const adminToken = values["admin-token"];
+  if (adminToken !== undefined && !/^[\x21-\x7e]{8,}$/.test(adminToken))
+    throw new UsageError("--admin-token expects at least 8 printable characters, no spaces");
   return {
     help: values.help ?? false,
     quiet: values.quiet ?? false,
@@ -164,6 +165,7 @@ async function parse(argv: string[]) {
       startCredit,
       strictKeys: values["strict-keys"] ?? false,
       keys,
+      adminToken,
       faults: faults as never,
       providerOptions: {
         tams: {
@@ -219,9 +221,20 @@ export async function runServeCommand(
         ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
         `  ${"control".padEnd(width)}${listening.url}/__emulator`,
         `  ${"dashboard".padEnd(width)}${listening.url}/__emulator/ui`,
+        ...(listening.adminToken
+          ? [
+              listening.adminTokenGenerated
+                ? `  the control plane is reachable off this machine: it needs the admin token ${listening.adminToken}`
+                : "  the control plane needs the admin token (--admin-token)",
+              `  (send "Authorization: Bearer <token>" or "x-emulator-admin-token: <token>")`,
+            ]
+          : []),
         "",
       ].join("\n"),
     );
+  } else if (listening.adminTokenGenerated) {
+    // Even quiet, a generated token must be said once, or nobody can use the control plane.
+    io.stdout(`admin token ${listening.adminToken}\n`);
   }
   await new Promise<void>((resolve) => {
     const stop = () => {

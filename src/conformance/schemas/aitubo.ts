@@ -118,10 +118,11 @@ export const aituboJobSchema = envelope(
   }),
 );
 
-/** `GET /api/job/list` [doc]. */
+/** `GET /api/job/list` [doc]; `total` as the model list has it [inferred]. */
 export const aituboJobListSchema = envelope(
   z.strictObject({
     domain: z.string(),
+    total: int().optional(),
     jobs: z.array(
       z.strictObject({
         id: z.string(),

@@ -90,3 +90,64 @@ describe("clock", () => {
     expect(ran).toBe(false);
   });
 });
+
+// A million items take seconds, more on a loaded 2-core machine: a generous budget, not a timing assertion.
+describe("clock queue at scale (a heap, not a list)", { timeout: 120_000 }, () => {
+  const MILLION = 1_000_000;
+
+  it("manual: a million scheduled items are pending, then run in time order", () => {
+    const clock = createClock({ mode: "manual", start: 0 });
+    let ran = 0;
+    let last = -1;
+    let inOrder = true;
+    // Times out of order (a stride through 0..MILLION-1), so the queue really has to sort them.
+    for (let i = 0; i < MILLION; i++) {
+      const at = 1 + ((i * 7919) % MILLION);
+      clock.schedule(at, () => {
+        if (at < last) inOrder = false;
+        last = at;
+        ran++;
+      });
+    }
+    expect(clock.state().pending).toBe(MILLION);
+    clock.advance(MILLION / 2);
+    expect(ran).toBe(MILLION / 2);
+    expect(clock.state().pending).toBe(MILLION / 2);
+    clock.advance(MILLION);
+    expect(ran).toBe(MILLION);
+    expect(inOrder).toBe(true);
+    expect(clock.state().pending).toBe(0);
+  });
+
+  it("realtime: a million pending items (the regression was a RangeError near 124k); cancels count", () => {
+    const clock = createClock({ mode: "realtime", start: 0 });
+    const cancels: (() => void)[] = [];
+    let ran = 0;
+    const t0 = clock.now();
+    for (let i = 0; i < MILLION; i++) {
+      // An hour ahead and later: nothing comes due while the test runs.
+      const cancel = clock.schedule(t0 + 3_600_000 + ((i * 104_729) % MILLION), () => ran++);
+      if (i % 2 === 0) cancels.push(cancel);
+    }
+    expect(clock.state().pending).toBe(MILLION);
+    for (const cancel of cancels) cancel();
+    expect(clock.state().pending).toBe(MILLION / 2);
+    // Jumping the clock past every item runs exactly the ones not canceled.
+    clock.advance(3_600_000 + MILLION);
+    expect(ran).toBe(MILLION / 2);
+    expect(clock.state().pending).toBe(0);
+    clock.dispose();
+  });
+
+  it("instant: a million items due now all run, in the order they were scheduled", async () => {
+    const clock = createClock({ mode: "instant" });
+    const seen: number[] = [];
+    for (let i = 0; i < MILLION; i++) clock.schedule(clock.now(), () => seen.push(i));
+    expect(clock.state().pending).toBe(MILLION);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen.length).toBe(MILLION);
+    expect(seen.every((v, i) => v === i)).toBe(true);
+    expect(clock.state().pending).toBe(0);
+    clock.dispose();
+  });
+});

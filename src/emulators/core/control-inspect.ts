@@ -7,11 +7,12 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { ControlPlaneState } from "./control-plane.js";
-import { body, controlError } from "./control-plane.js";
+import { body, controlError, findTenantIn } from "./control-plane.js";
 import type { EmulatorEventType } from "./events.js";
 import { faultRuleSchema } from "./faults.js";
 import { type JobPhase, phaseHistory } from "./job-engine.js";
 import type { Job } from "./job-store.js";
+import { maskKey } from "./secrets.js";
 
 /** Page sizes are capped so no request renders an unbounded list. */
 const MAX_LIMIT = 500;
@@ -57,6 +58,8 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
     return streamSSE(c, async (stream) => {
       const stop = state.events.subscribe((event) => {
         if (wanted && !wanted.has(event.type)) return;
+        // Keys leave the emulator masked, as everywhere in the control plane.
+        if ("tenantKey" in event) event = { ...event, tenantKey: maskKey(event.tenantKey) };
         // Writes queue in the stream's writer, so events keep their order.
         void stream.writeSSE({ event: event.type, data: JSON.stringify(event) }).catch(() => {});
       });
@@ -113,7 +116,7 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
     return {
       id: job.id,
       provider: job.provider,
-      tenantKey: job.tenantKey,
+      tenantKey: maskKey(job.tenantKey),
       phase: view.phase,
       status: statusOf(job, view.phase),
       progress: view.progress,
@@ -123,11 +126,15 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
     };
   };
 
+  /** A `key` query (a raw key, or its mask as the control plane shows it) as the raw key. */
+  const keyQuery = (text: string | undefined) =>
+    text ? (findTenantIn(state.tenants, text)?.key ?? text) : undefined;
+
   app.get("/jobs", (c) => {
     const { offset, limit } = paging((n) => c.req.query(n));
     const page = state.jobs.page({
       provider: c.req.query("provider") || undefined,
-      tenantKey: c.req.query("key") || undefined,
+      tenantKey: keyQuery(c.req.query("key")),
       offset,
       limit,
     });
@@ -138,7 +145,7 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
     const counts: Record<string, Record<JobPhase, number>> = {};
     for (const name of state.providers.keys())
       counts[name] = { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 };
-    const key = c.req.query("key") || undefined;
+    const key = keyQuery(c.req.query("key"));
     for (const job of state.jobs.page({ tenantKey: key, limit: Number.MAX_SAFE_INTEGER }).jobs) {
       const row = counts[job.provider];
       if (row) row[state.jobs.view(job).phase]++;
@@ -205,7 +212,7 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
     if (status && !/^([1-5]xx|\d{3})$/i.test(status))
       throw controlError(400, "status: must be a status (404) or a class (4xx)", "status");
     const page = state.journal.page({
-      key: q("key"),
+      key: keyQuery(q("key")),
       provider: q("provider"),
       method: q("method"),
       path: q("path"),
@@ -222,7 +229,7 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
     const { offset, limit } = paging((n) => c.req.query(n));
     const all = state.tenants.list();
     const tenants = all.slice(offset, offset + limit).map((t) => ({
-      key: t.key,
+      key: maskKey(t.key),
       registered: t.registered,
       balance: t.ledger.balance(),
       jobs: state.jobs.count(undefined, t.key),

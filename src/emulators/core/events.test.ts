@@ -3,6 +3,7 @@ import { createClock } from "./clock.js";
 import { createEventBus, type EmulatorEvent } from "./events.js";
 import { createTimeline } from "./job-engine.js";
 import { createJobStore } from "./job-store.js";
+import { maskKey } from "./secrets.js";
 import { createEmulatorServer, type EmulatorServer } from "./server.js";
 import { testProvider } from "./test-provider.js";
 
@@ -48,7 +49,7 @@ describe("the server's event stream", () => {
     expect(types()).toEqual(["credits.charged", "job.created", "request.journaled"]);
     expect(seen[0]).toMatchObject({ tenantKey: "k1", amount: 3, balance: 99_997, memo: "job" });
     expect(seen[1]).toMatchObject({ provider: "test", jobId: "job1", phase: "queued", at: 1_000_000 });
-    expect(seen[2]).toMatchObject({ method: "POST", path: "/jobs", status: 200, tenant: "***" });
+    expect(seen[2]).toMatchObject({ method: "POST", path: "/jobs", status: 200, tenant: maskKey("k1") });
 
     server.clock.advance(999);
     expect(types()).toHaveLength(3);

@@ -2,7 +2,7 @@
  * Publishes `job.phase` events as the clock passes each job's phase changes.
  *
  * Jobs stay lazy timelines; this only needs to know *when* a phase may change, which a timeline
- * tells in advance (start of running, end). Those times wait in a min-heap here, and exactly one
+ * tells in advance (start of running, end). Those times wait in a heap here, and exactly one
  * item sits in the clock's queue: the earliest. So the clock's own timer (realtime) or `advance`
  * (manual) delivers each change at its emulated time, in order, and the clock's queue does not
  * grow with the number of jobs (it holds webhooks and sleeps too, and a job count of 100k must not
@@ -11,6 +11,7 @@
  */
 import type { Clock } from "./clock.js";
 import type { EventBus } from "./events.js";
+import { createHeap } from "./heap.js";
 import { type JobPhase, jobView, upcomingTransitions } from "./job-engine.js";
 import type { Job } from "./job-store.js";
 
@@ -34,39 +35,10 @@ export interface PhaseWatch {
  * tenant publishes nothing more).
  */
 export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: Job) => boolean): PhaseWatch {
-  const heap: Due[] = [];
+  const heap = createHeap<Due>((a, b) => a.at < b.at);
   const last = new WeakMap<Job, JobPhase>();
   let armedAt: number | undefined;
   let disarm: (() => void) | undefined;
-
-  const push = (item: Due) => {
-    heap.push(item);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]!.at <= item.at) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = item;
-  };
-  const pop = (): Due | undefined => {
-    const top = heap[0];
-    const end = heap.pop();
-    if (heap.length === 0 || !end) return top;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= heap.length) break;
-      const r = l + 1;
-      const child = r < heap.length && heap[r]!.at < heap[l]!.at ? r : l;
-      if (heap[child]!.at >= end.at) break;
-      heap[i] = heap[child]!;
-      i = child;
-    }
-    heap[i] = end;
-    return top;
-  };
 
   const publishChange = (job: Job, at: number) => {
     const previous = last.get(job);
@@ -88,8 +60,9 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
     armedAt = undefined;
     disarm = undefined;
     const now = clock.now();
-    while (heap.length > 0 && heap[0]!.at <= now) {
-      const { at, job } = pop()!;
+    for (let top = heap.peek(); top && top.at <= now; top = heap.peek()) {
+      heap.pop();
+      const { at, job } = top;
       if (isLive(job)) publishChange(job, at);
     }
     arm();
@@ -97,7 +70,7 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
 
   // Keep the clock holding one item: the earliest change.
   const arm = () => {
-    const next = heap[0]?.at;
+    const next = heap.peek()?.at;
     if (next === undefined || next === armedAt) return;
     if (armedAt !== undefined && armedAt <= next) return;
     disarm?.();
@@ -118,14 +91,14 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
         tenantKey: job.tenantKey,
         phase,
       });
-      for (const at of upcomingTransitions(job.timeline, now)) push({ at, job });
+      for (const at of upcomingTransitions(job.timeline, now)) heap.push({ at, job });
       arm();
     },
     touch(job) {
       publishChange(job, clock.now());
     },
     clear() {
-      heap.length = 0;
+      heap.clear();
       disarm?.();
       disarm = undefined;
       armedAt = undefined;

@@ -88,6 +88,7 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
             kind: "rate-limit",
             message: "rate limit exceeded (injected fault)",
             retryAfter: a.retryAfter,
+            path,
           });
           early.headers.set("Retry-After", String(a.retryAfter));
         } else {
@@ -95,6 +96,7 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
             status: a.status,
             kind: "fault",
             message: a.message ?? `injected fault: HTTP ${a.status}`,
+            path,
           });
         }
       }

@@ -9,6 +9,7 @@ import type { Context, Hono } from "hono";
 import type { Clock } from "./clock.js";
 import type { EventBus } from "./events.js";
 import type { FileStore } from "./file-store.js";
+import type { HostRoute } from "./hosts.js";
 import type { ImageLimits } from "./images.js";
 import type { JobDirectives, JobPhase } from "./job-engine.js";
 import type { Job, JobStore } from "./job-store.js";
@@ -26,6 +27,8 @@ export type EmulatorEnv = {
     providerBase: string;
     /** The JSON text last answered through {@link sendJson} (what the journal records). */
     sentJson: { res: Response; text: string; type: string } | undefined;
+    /** Set when the request came to one of the provider's real hosts: its routes (see hosts.ts). */
+    hostRoutes: readonly HostRoute[] | undefined;
   };
 };
 
@@ -40,6 +43,11 @@ export interface ErrorRequest {
   kind: "fault" | "rate-limit" | "not-found" | "internal";
   /** Seconds, for 429s. */
   retryAfter?: number;
+  /**
+   * The request's path below the provider's prefix (`/v1/jobs`), when there was a request: a
+   * provider whose routes answer in more than one shape (TAMS's storage host) picks by it.
+   */
+  path?: string;
 }
 
 /** Settings every provider sees. */
@@ -114,6 +122,11 @@ export interface ProviderDefinition {
   readonly title: string;
   /** The provider's own production base URL (for the README and the conformance `live` target). */
   readonly liveBaseUrl: string;
+  /**
+   * The real hosts it answers for (interception and the HTTPS proxy send their requests to it).
+   * `serve`, `createEmulators({ hosts })` and `interceptProviders({ hosts })` can add more.
+   */
+  readonly hosts?: readonly HostRoute[];
   /** Where its docs are, for humans. */
   readonly docs: string;
   /** The tenant key a request carries, read the way the provider reads it. */

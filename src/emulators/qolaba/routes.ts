@@ -20,6 +20,7 @@ import {
   type EmulatorContext,
   type EmulatorEnv,
   type ProviderContext,
+  requestHeader,
 } from "../core/provider.js";
 import type { Tenant } from "../core/tenants.js";
 import { parseJsonText } from "../core/validation.js";
@@ -72,7 +73,11 @@ async function readJson(c: EmulatorContext): Promise<unknown> {
   const text = await c.req.text();
   if (!text.trim()) validationError([{ field: "body", message: "Field required", type: "missing" }]);
   const parsed = parseJsonText(text);
-  if (!parsed.ok) validationError([{ field: "body", message: "JSON decode error", type: "json_invalid" }]);
+  if (!parsed.ok) {
+    // FastAPI's words for a body it cannot decode; a too-deep body says why [inferred].
+    const message = parsed.tooDeep ? `JSON decode error: ${parsed.problem}` : "JSON decode error";
+    validationError([{ field: "body", message, type: "json_invalid" }]);
+  }
   if (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) {
     validationError([
       {
@@ -87,7 +92,8 @@ async function readJson(c: EmulatorContext): Promise<unknown> {
 
 /** FastAPI's HTTPBearer: no header → 403 "Not authenticated"; another scheme → 403. */
 function bearerToken(c: EmulatorContext): string {
-  const header = c.req.header("authorization");
+  // The core's reading of the header (the first of duplicates), as identify() and the journal read it.
+  const header = requestHeader(c, "authorization");
   if (!header) qolabaError("NOT_AUTHENTICATED", QOLABA_MESSAGES.notAuthenticated);
   const m = /^Bearer\s+(\S.*)$/i.exec(header.trim());
   if (!m) qolabaError("NOT_AUTHENTICATED", QOLABA_MESSAGES.invalidCredentials);

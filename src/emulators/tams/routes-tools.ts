@@ -4,13 +4,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
+import { int64Out } from "../../credits/protojson.js";
 import { imageInfo, loadSharp } from "../core/images.js";
 import type { EmulatorEnv } from "../core/provider.js";
 import { loadCatalog } from "./catalog.js";
 import { argumentError, notFound } from "./errors.js";
 import { parseBody, tenantOf } from "./http.js";
 import { isPreprocessor, PREPROCESSORS, preprocess } from "./preprocess.js";
-import { int64Out } from "./protojson.js";
 import { type ResolvedImage, resourceProblemText } from "./resources.js";
 import { detectSchema, img2promptSchema } from "./schemas.js";
 import type { TamsState } from "./state.js";

@@ -6,6 +6,7 @@ import type { KeyObject } from "node:crypto";
 import type { ProviderContext } from "../core/provider.js";
 import { type Tenant, tenantScope } from "../core/tenants.js";
 import { parsePublicKey } from "./auth.js";
+import { createKeyQueue, type KeyQueue } from "./jobs.js";
 import { createResourceIndex, type ResourceIndex } from "./resources.js";
 import { createWebhooks, type Webhooks } from "./webhooks.js";
 
@@ -28,6 +29,8 @@ export const RATE_LIMIT_PER_SECOND = 5;
 export interface TenantState {
   /** requestId → job id: the same requestId returns the same job [doc]. */
   requests: Map<string, string>;
+  /** The key's jobs, run one at a time in order. */
+  queue: KeyQueue;
 }
 
 /** Everything the routes share. */
@@ -88,7 +91,8 @@ export function createTamsState(ctx: ProviderContext): TamsState {
       seq = (seq + 1n) & 0x3fffffn;
       return ((ms << 22n) | seq).toString();
     },
-    tenantState: (tenant) => tenantScope(tenant, ctx.name, () => ({ requests: new Map() })),
+    tenantState: (tenant) =>
+      tenantScope(tenant, ctx.name, () => ({ requests: new Map(), queue: createKeyQueue() })),
     loadAppKeys() {
       appKeys.clear();
       for (const [appId, pem] of Object.entries(options.appPublicKeys ?? {})) {
