@@ -8,9 +8,11 @@
  * await emulators.listen({ port: 4000 }); // open http://127.0.0.1:4000/ in a browser
  */
 import { Hono } from "hono";
+import { setCookie } from "hono/cookie";
 import { isCreditsInputError } from "../credits/errors.js";
 import { CREDIT_PROVIDERS, estimate } from "../credits/estimate.js";
 import type { CreditProvider } from "../credits/types.js";
+import { ADMIN_TOKEN_PARAM } from "../emulators/core/admin-auth.js";
 import type { UiHost } from "../emulators/core/server.js";
 import { ControlError, controlReader, type JobDetail } from "./control.js";
 import { Layout } from "./layout.js";
@@ -83,6 +85,18 @@ function calculate(provider: string, endpoint: string, body: string): CreditsFor
 export function createDashboard(host: UiHost): Hono {
   const app = new Hono();
   const reader = (headers: Headers) => controlReader(host, headers);
+
+  // A link carrying the admin token (`?emulator_admin_token=`, as the banner prints it) passed the
+  // control plane's guard: keep the token in a cookie for the page's own reads, fetches and event
+  // stream, and take it out of the address bar (and the history) at once.
+  app.use("*", async (c, next) => {
+    const token = c.req.query(ADMIN_TOKEN_PARAM);
+    if (!token) return next();
+    setCookie(c, ADMIN_TOKEN_PARAM, token, { path: "/__emulator", httpOnly: true, sameSite: "Strict" });
+    const url = new URL(c.req.url);
+    url.searchParams.delete(ADMIN_TOKEN_PARAM);
+    return c.redirect(url.pathname + url.search, 303);
+  });
 
   app.onError((err, c) => {
     const status = err instanceof ControlError ? err.status : 500;

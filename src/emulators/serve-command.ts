@@ -220,7 +220,8 @@ export async function runServeCommand(
         `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
         ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
         `  ${"control".padEnd(width)}${listening.url}/__emulator`,
-        `  ${"dashboard".padEnd(width)}${listening.url}/__emulator/ui`,
+        // With a token, the dashboard's link carries it (the page moves it into a cookie at once).
+        `  ${"dashboard".padEnd(width)}${listening.url}/__emulator/ui${listening.adminToken ? `?emulator_admin_token=${encodeURIComponent(listening.adminToken)}` : ""}`,
         ...(listening.adminToken
           ? [
               listening.adminTokenGenerated
