@@ -228,11 +228,18 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
   app.get("/tenants", (c) => {
     const { offset, limit } = paging((n) => c.req.query(n));
     const all = state.tenants.list();
-    const tenants = all.slice(offset, offset + limit).map((t) => ({
+    const shown = all.slice(offset, offset + limit);
+    // One pass over the jobs for the whole page, not one per tenant.
+    const jobs = new Map(shown.map((t) => [t.key, 0]));
+    for (const job of state.jobs.page({ limit: Number.MAX_SAFE_INTEGER }).jobs) {
+      const n = jobs.get(job.tenantKey);
+      if (n !== undefined) jobs.set(job.tenantKey, n + 1);
+    }
+    const tenants = shown.map((t) => ({
       key: maskKey(t.key),
       registered: t.registered,
       balance: t.ledger.balance(),
-      jobs: state.jobs.count(undefined, t.key),
+      jobs: jobs.get(t.key) ?? 0,
     }));
     return c.json({ total: all.length, offset, limit, tenants });
   });
