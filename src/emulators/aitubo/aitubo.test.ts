@@ -591,6 +591,23 @@ describe("real clients run unchanged (issue 10)", () => {
     expect((await json(get("/api/job/list?pageIndex=1&pageSize=10", "another-bot-key"))).data.total).toBe(0);
   });
 
+  it("regression: the upscale answer lacked subCredit, which job create carries", async () => {
+    const { job } = await run({ prompt: "to upscale", modelId: DREAMSHAPER });
+    const up = await json(
+      post("/api/job/upscale", {
+        imagePath: job.result.data.images[0],
+        upscaleFactor: 3,
+        artId: job.result.data.artIds[0],
+      }),
+    );
+    expect(up.data).toEqual({
+      id: expect.any(String),
+      credit: 140,
+      consumedCredit: 10,
+      subCredit: 10,
+    });
+  });
+
   it("regression: /api/job/model/list, the path the doc's text names, was 404", async () => {
     const alias = await get("/api/job/model/list");
     expect(alias.status).toBe(200);

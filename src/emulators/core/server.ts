@@ -13,12 +13,13 @@ import { HTTPException } from "hono/http-exception";
 import { adminGuard, adminTokenPolicy } from "./admin-auth.js";
 import { type Clock, type ClockOptions, createClock } from "./clock.js";
 import { createControlPlane } from "./control-plane.js";
+import { createEventBus, type EventBus } from "./events.js";
 import { createFaultSet, type FaultRuleInput, faultRuleSchema } from "./faults.js";
 import { createFileStore } from "./file-store.js";
 import { createHostTable, type HostRoute, type HostTable, hostnameOf } from "./hosts.js";
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from "./images.js";
 import { createJobStore } from "./job-store.js";
-import { createJournal } from "./journal.js";
+import { createJournal, type RawExchange } from "./journal.js";
 import { createRecorder, type FaultRecord, type Recorder } from "./persistence.js";
 import type { EmulatorEnv, EmulatorSettings, ProviderDefinition, ProviderInstance } from "./provider.js";
 import { DROP_HEADER, providerMiddleware } from "./provider-middleware.js";
@@ -50,6 +51,10 @@ export interface EmulatorServerOptions {
    * a loopback bind is open and `listen` on any other host generates one (see `Listening.adminToken`).
    */
   adminToken?: string;
+  /** Called with each provider exchange as journaled (the CLI's access log). Default: none. */
+  onExchange?: (exchange: RawExchange) => void;
+  /** Real hosts to add per provider, beyond the ones each declares (e.g. `{ qolaba: ["api.example.com"] }`). */
+  hosts?: Record<string, readonly (string | HostRoute)[]>;
   /** Seed of the random ids (task ids, uuids): the same seed replays the same ids. Default: random. */
   seed?: number;
   /**
@@ -57,9 +62,24 @@ export interface EmulatorServerOptions {
    * Throws a {@link StateDirError} when it cannot be used. Default: state lives in memory only.
    */
   stateDir?: string;
-  /** Real hosts to add per provider, beyond the ones each declares (e.g. `{ qolaba: ["api.example.com"] }`). */
-  hosts?: Record<string, readonly (string | HostRoute)[]>;
+  /**
+   * A web UI to serve at `/__emulator/ui` (the dashboard; `createEmulators` passes it). A browser
+   * asking for `/` is sent there.
+   */
+  ui?: (host: UiHost) => Hono;
 }
+
+/** What a UI gets from the server: the control plane in process, the event stream, the providers. */
+export interface UiHost {
+  /** Calls a control route in process (`control("/clock")` is `GET /__emulator/clock`). */
+  control(path: string, init?: RequestInit): Promise<Response>;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly providers: readonly Pick<ProviderDefinition, "name" | "title" | "docs" | "liveBaseUrl">[];
+}
+
+/** Where the UI is served. */
+export const UI_PATH = "/__emulator/ui";
 
 /** Options of {@link EmulatorServer.listen}. */
 export interface ListenOptions {
@@ -96,6 +116,8 @@ export interface EmulatorServer {
    */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   readonly clock: Clock;
+  /** Everything that happens: jobs, phase changes, credits, requests, faults (see `events.ts`). */
+  readonly events: EventBus;
   readonly providers: string[];
   readonly settings: EmulatorSettings;
   /** The real hosts of the served providers: a request to one is answered by its provider. */
@@ -154,14 +176,25 @@ export function createEmulatorServer(
     : undefined;
   const faultRecords = new WeakMap<Request, FaultRecord>();
   const random = createRandomStreams(settings.seed);
+  const events = createEventBus();
   const tenants = createTenantStore({
     startCredit: settings.startCredit,
     strictKeys: settings.strictKeys,
     now: clock.now,
+    events,
   });
-  const jobs = createJobStore(clock.now);
+  const jobs = createJobStore(clock.now, { clock, events });
   const files = createFileStore({ now: clock.now, cacheBytes: options.imageCacheBytes });
-  const journal = createJournal();
+  const journal = createJournal(events);
+  if (options.onExchange) {
+    // Wrapped here, not in the middleware: a server without a listener pays nothing per request.
+    const add = journal.add;
+    const onExchange = options.onExchange;
+    journal.add = (key, exchange) => {
+      add(key, exchange);
+      onExchange(exchange);
+    };
+  }
   const faults = createFaultSet();
   const initialFaults = (options.faults ?? []).map((r) => faultRuleSchema.parse(r));
   faults.set(initialFaults);
@@ -192,6 +225,7 @@ export function createEmulatorServer(
         jobs,
         files,
         settings,
+        events,
         options: (settings.providerOptions[def.name] ?? {}) as Record<string, unknown>,
         log: (line) => log(`[${def.name}] ${line}`),
         random: (stream) => random.stream(`${def.name}|${stream}`),
@@ -241,6 +275,7 @@ export function createEmulatorServer(
         clock,
         faults,
         journal,
+        events,
         ...(store ? { faultRecords } : {}),
       }),
     );
@@ -287,6 +322,7 @@ export function createEmulatorServer(
       if (options.keys?.[key] !== undefined) tenants.register(key, options.keys[key]);
     }
     for (const p of instances.values()) p.reset?.(key);
+    events.publish({ type: "state.reset", at: clock.now(), ...(key !== undefined ? { key } : {}) });
   };
 
   const app = new Hono();
@@ -306,6 +342,7 @@ export function createEmulatorServer(
       journal,
       faults,
       providers: instances,
+      events,
       startedAt,
       reset,
     }),
@@ -317,15 +354,34 @@ export function createEmulatorServer(
     app.all(`/${def.name}`, delegate);
     app.all(`/${def.name}/*`, delegate);
   }
-  app.get("/", (c) =>
-    c.json({
+  if (options.ui) {
+    app.route(
+      UI_PATH,
+      options.ui({
+        control: async (path, init) => app.request(`/__emulator${path}`, init),
+        events,
+        clock,
+        providers: definitions.map(({ name, title, docs, liveBaseUrl }) => ({
+          name,
+          title,
+          docs,
+          liveBaseUrl,
+        })),
+      }),
+    );
+  }
+  app.get("/", (c) => {
+    // A browser is sent to the UI; JSON clients (and anything that does not ask for HTML) get JSON.
+    if (options.ui && /text\/html/i.test(c.req.header("accept") ?? "")) return c.redirect(UI_PATH, 302);
+    return c.json({
       name: "imagegen-emulators",
       providers: Object.fromEntries(
         definitions.map((d) => [d.name, `${new URL(c.req.url).origin}/${d.name}`]),
       ),
       control: `${new URL(c.req.url).origin}/__emulator`,
-    }),
-  );
+      ...(options.ui ? { ui: `${new URL(c.req.url).origin}${UI_PATH}` } : {}),
+    });
+  });
   app.notFound((c) => {
     const path = c.req.path;
     const message =
@@ -439,6 +495,7 @@ export function createEmulatorServer(
   return {
     app,
     clock,
+    events,
     settings,
     providers: [...defs.keys()],
     hosts,
