@@ -515,7 +515,19 @@ export function createEmulatorServer(
     settings,
     providers: [...defs.keys()],
     hosts,
-    reset,
+    reset(key) {
+      reset(key);
+      // A reset made in process, not through the control plane, is kept like one made through it.
+      if (recorder && key !== undefined)
+        store!.append({
+          at: clock.now(),
+          app: "",
+          method: "POST",
+          url: "http://localhost/__emulator/reset",
+          headers: [["content-type", "application/json"]],
+          body: Buffer.from(JSON.stringify({ key })).toString("base64"),
+        });
+    },
     async fetch(input, init) {
       const request =
         input instanceof Request
