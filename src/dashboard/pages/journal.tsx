@@ -8,14 +8,25 @@ import type { Page } from "../control.js";
 import { Card, dateTime, Pager, UI } from "../format.js";
 import { Layout } from "../layout.js";
 
-/** Image URLs in a body (result URLs the emulator handed out), at most a few. */
-function imageUrls(body: unknown, out: string[] = [], depth = 0): string[] {
+const IMAGE_PATH = /\.(png|jpe?g|webp)(\?\S*)?$/i;
+
+/**
+ * Image URLs in a body (result URLs the emulator handed out), at most a few. A relative path is
+ * resolved against a `domain` URL beside it, the way Aitubo answers `{images: [...], domain}`.
+ */
+function imageUrls(body: unknown, out: string[] = [], depth = 0, domain?: string): string[] {
   if (out.length >= 8 || depth > 12) return out;
   if (typeof body === "string") {
-    if (/^https?:\/\/[^\s]+\.(png|jpe?g|webp)(\?\S*)?$/i.test(body)) out.push(body);
-  } else if (Array.isArray(body)) for (const v of body) imageUrls(v, out, depth + 1);
-  else if (body && typeof body === "object")
-    for (const v of Object.values(body)) imageUrls(v, out, depth + 1);
+    if (!/\s/.test(body) && IMAGE_PATH.test(body)) {
+      if (/^https?:\/\//i.test(body)) out.push(body);
+      else if (domain) out.push(new URL(body, domain.endsWith("/") ? domain : `${domain}/`).href);
+    }
+  } else if (Array.isArray(body)) for (const v of body) imageUrls(v, out, depth + 1, domain);
+  else if (body && typeof body === "object") {
+    const own = (body as { domain?: unknown }).domain;
+    const base = typeof own === "string" && /^https?:\/\//i.test(own) ? own : domain;
+    for (const v of Object.values(body)) imageUrls(v, out, depth + 1, base);
+  }
   return out;
 }
 
