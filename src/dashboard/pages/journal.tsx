@@ -5,7 +5,7 @@
 import type { JournalEntry } from "../../emulators/core/journal.js";
 import type { UiHost } from "../../emulators/core/server.js";
 import type { Page } from "../control.js";
-import { Card, dateTime, Pager, UI } from "../format.js";
+import { Card, dateTime, Head, Pager, UI } from "../format.js";
 import { Layout } from "../layout.js";
 
 const IMAGE_PATH = /\.(png|jpe?g|webp)(\?\S*)?$/i;
@@ -43,21 +43,17 @@ export function JournalTable(props: { entries: JournalEntry[] }) {
   if (props.entries.length === 0) return <p class="empty">No requests match.</p>;
   return (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">#</th>
-          <th scope="col">Time</th>
-          <th scope="col">Provider</th>
-          <th scope="col">Key</th>
-          <th scope="col">Request</th>
-          <th scope="col" class="num">
-            Status
-          </th>
-          <th scope="col" class="num">
-            ms
-          </th>
-        </tr>
-      </thead>
+      <Head
+        cols={[
+          "#",
+          "Time",
+          "Provider",
+          "Key",
+          "Request",
+          { label: "Status", num: true },
+          { label: "ms", num: true },
+        ]}
+      />
       <tbody>
         {props.entries.map((e) => {
           const isImage = /^image\//.test(e.response.contentType ?? "") && e.response.status === 200;

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { ControlPlaneState } from "./control-plane.js";
 import { body, controlError, findTenantIn } from "./control-plane.js";
-import type { EmulatorEventType } from "./events.js";
+import { type EmulatorEventType, EVENT_TYPES } from "./events.js";
 import { faultRuleSchema } from "./faults.js";
 import { type JobPhase, phaseHistory } from "./job-engine.js";
 import type { Job } from "./job-store.js";
@@ -30,18 +30,6 @@ function paging(query: (name: string) => string | undefined, defaultLimit = 50) 
   return { offset: read("offset", 0, 0), limit: Math.min(MAX_LIMIT, read("limit", defaultLimit, 1)) };
 }
 
-/** The events a client may ask for with `?types=`. */
-const EVENT_TYPES: readonly EmulatorEventType[] = [
-  "job.created",
-  "job.phase",
-  "credits.charged",
-  "credits.refunded",
-  "credits.set",
-  "request.journaled",
-  "fault.fired",
-  "state.reset",
-];
-
 /** Seconds between keep-alive comments on an idle event stream. */
 const KEEPALIVE_MS = 15_000;
 
@@ -52,7 +40,7 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
   // --- the event stream -------------------------------------------------------------------------
   app.get("/events", (c) => {
     const asked = c.req.query("types")?.split(",").filter(Boolean);
-    const unknown = asked?.find((t) => !EVENT_TYPES.includes(t as EmulatorEventType));
+    const unknown = asked?.find((t) => !(EVENT_TYPES as readonly string[]).includes(t as EmulatorEventType));
     if (unknown) throw controlError(400, `types: unknown event type ${JSON.stringify(unknown)}`, "types");
     const wanted = asked ? new Set(asked) : undefined;
     return streamSSE(c, async (stream) => {
