@@ -167,8 +167,9 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
       ...(outcome.kind === "fail" ? { failure: outcome.reason } : {}),
       ...(outcome.kind === "hang" ? { hangs: true } : {}),
       request: inspect?.request?.(job) ?? null,
-      // Any tenant's: some reads need no key (Aitubo's job/get).
-      requests: state.journal.page({ text: job.id, limit: 50 }),
+      // The job's tenant's and keyless ones (Aitubo's job/get reads any job without a key); searching
+      // every tenant's journal would cost a pass over all of them per page view.
+      requests: state.journal.page({ keys: [job.tenantKey, "anonymous"], text: job.id, limit: 50 }),
     });
   });
 
