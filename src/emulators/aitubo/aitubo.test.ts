@@ -14,6 +14,9 @@ beforeEach(() => {
   server = createEmulatorServer([aituboProvider], {
     clock: { mode: "manual", start: 1_681_202_765_550 },
     startCredit: 160,
+    // A fixed seed: job ids (drawn into the captions, which lossy WebP lets touch the rest of an
+    // image) are the same on every run.
+    seed: 1,
   });
 });
 afterEach(() => server.close());
@@ -586,6 +589,23 @@ describe("real clients run unchanged (issue 10)", () => {
     expect((await other.json()).data).toMatchObject({ id: data.id, args: { prompt: "x" } });
     // The key still names its own tenant elsewhere: the other key's job list is empty.
     expect((await json(get("/api/job/list?pageIndex=1&pageSize=10", "another-bot-key"))).data.total).toBe(0);
+  });
+
+  it("regression: the upscale answer lacked subCredit, which job create carries", async () => {
+    const { job } = await run({ prompt: "to upscale", modelId: DREAMSHAPER });
+    const up = await json(
+      post("/api/job/upscale", {
+        imagePath: job.result.data.images[0],
+        upscaleFactor: 3,
+        artId: job.result.data.artIds[0],
+      }),
+    );
+    expect(up.data).toEqual({
+      id: expect.any(String),
+      credit: 140,
+      consumedCredit: 10,
+      subCredit: 10,
+    });
   });
 
   it("regression: /api/job/model/list, the path the doc's text names, was 404", async () => {

@@ -41,7 +41,7 @@ export interface AituboContext {
 
 /** Builds the shared context. */
 export function createAituboContext(core: ProviderContext): AituboContext {
-  return { core, ids: createIdFactory() };
+  return { core, ids: createIdFactory(core.random("ids")) };
 }
 
 /** The tenant's Aitubo state. */

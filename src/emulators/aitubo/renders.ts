@@ -57,7 +57,7 @@ export async function renderGenerated(r: GenerateRecipe): Promise<Buffer> {
   const label = [
     r.modelName,
     r.control ? `controlnet ${r.control.model}` : undefined,
-    r.source ? "img2img" : undefined,
+    r.source ? (r.mask ? "inpaint" : "img2img") : undefined,
   ]
     .filter(Boolean)
     .join(" · ");

@@ -74,44 +74,13 @@ export function seededRandom(seed: string): () => number {
   };
 }
 
-/** Caption text made safe for the SVG (control characters included): one function for every provider. */
-const xmlEscape = xmlText;
-
-/** True for a code point XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/F). */
-function isXmlUnsafe(c: number): boolean {
-  return (
-    (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) ||
-    c === 0x7f ||
-    (c >= 0xd800 && c <= 0xdfff) ||
-    c === 0xfffe ||
-    c === 0xffff
-  );
-}
-
-/** Text with the characters XML cannot carry removed (a prompt may hold any of them). */
-function withoutXmlUnsafe(s: string): string {
-  let out = "";
-  // for...of walks code points: a lone surrogate comes alone and is dropped.
-  for (const ch of s) if (!isXmlUnsafe(ch.codePointAt(0)!)) out += ch;
-  return out;
-}
-
-/**
- * Caption text as the SVG needs it: characters XML cannot carry dropped (a control character in
- * a prompt would break the whole image), markup characters escaped. The one place caption text
- * is made safe.
- */
-export function captionText(s: string): string {
-  return xmlEscape(withoutXmlUnsafe(s));
-}
-
 const XMP_NS = "https://github.com/imagegen-emulators/ns/1.0/";
 
 /** An XMP packet holding `params` as JSON, readable with {@link readImageParams}. */
 function xmpPacket(params: Record<string, unknown>): string {
   return (
     `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
-    `<rdf:Description rdf:about="" xmlns:ie="${XMP_NS}"><ie:params>${xmlEscape(jsonForXml(params))}</ie:params>` +
+    `<rdf:Description rdf:about="" xmlns:ie="${XMP_NS}"><ie:params>${xmlText(jsonForXml(params))}</ie:params>` +
     `</rdf:Description></rdf:RDF></x:xmpmeta>`
   );
 }
@@ -133,7 +102,11 @@ function charEm(c: number): number {
   )
     return 1.05;
   if (c === 0x20) return 0.32;
-  if ((c >= 0x41 && c <= 0x5a) || c === 0x6d || c === 0x77 || c === 0xd7) return 0.8;
+  // W, M and m are the widest Latin letters (bold W is just over 1 em), then w.
+  if (c === 0x57) return 1.0;
+  if (c === 0x4d || c === 0x6d) return 0.98;
+  if (c === 0x77) return 0.84;
+  if ((c >= 0x41 && c <= 0x5a) || c === 0xd7) return 0.8;
   return 0.66;
 }
 
@@ -209,7 +182,7 @@ function captionLayout(spec: PlaceholderSpec, area: { width: number; height: num
   const lineHeight = Math.round(fontSize * 1.3);
   const left = Math.round(fontSize * 0.6);
   const maxEm = Math.max(1, (w - 2 * left) / fontSize);
-  const prompt = withoutXmlUnsafe(spec.prompt).trim() || "(no prompt)";
+  const prompt = spec.prompt.trim() || "(no prompt)";
   const meta = [
     `${spec.width}×${spec.height} · seed ${spec.seed}`,
     `job ${spec.jobId}`,
@@ -217,9 +190,7 @@ function captionLayout(spec: PlaceholderSpec, area: { width: number; height: num
   ];
   const all = [
     ...wrap(prompt, maxEm / BOLD, 4).map((text) => ({ text, bold: true })),
-    ...meta
-      .flatMap((m) => wrap(withoutXmlUnsafe(m), maxEm / META_SCALE, 2))
-      .map((text) => ({ text, bold: false })),
+    ...meta.flatMap((m) => wrap(m, maxEm / META_SCALE, 2)).map((text) => ({ text, bold: false })),
   ];
   const fit = Math.max(1, Math.floor((h - fontSize) / lineHeight));
   const lines = all.slice(0, fit);
@@ -266,7 +237,7 @@ function captionSvg(layout: CaptionLayout, width: number, height: number, bandOp
       const lineH = l.bold ? lineHeight : Math.round(lineHeight * META_SCALE);
       y += lineH;
       const attrs = l.bold ? ' font-weight="bold"' : ` font-size="${Math.round(fs * META_SCALE * 10) / 10}"`;
-      return `<text x="${left}" y="${y - Math.round(lineH * 0.25)}"${attrs}>${captionText(l.text)}</text>`;
+      return `<text x="${left}" y="${y - Math.round(lineH * 0.25)}"${attrs}>${xmlText(l.text)}</text>`;
     })
     .join("");
   return (
@@ -340,13 +311,16 @@ export async function renderPlaceholder(spec: PlaceholderSpec): Promise<Buffer> 
         .withXmp(xmp),
       spec.format,
     ).toBuffer();
-  const base = spec.source
-    ? sharp(
-        await sharp(await withoutCaption(spec.source))
-          .resize(w, h, { fit: "cover" })
-          .removeAlpha()
-          .toBuffer(),
-      )
+  // The source is carried unencoded (raw) between steps: no encode and decode in the middle.
+  const sized = spec.source
+    ? await (await captionFreeSharp(spec.source))
+        .resize(w, h, { fit: "cover" })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true })
+    : undefined;
+  const base = sized
+    ? sharp(sized.data, { raw: sized.info })
     : sharp(svgDocument(w, h, background)).removeAlpha();
   const layers = [
     ...(spec.source ? [{ input: svgDocument(w, h, background) }] : []),
@@ -430,6 +404,23 @@ function encodeWith(img: Sharp, format: ImageFormat, params: Record<string, unkn
  * back as it is.
  */
 export async function withoutCaption(image: Buffer): Promise<Buffer> {
+  const cleaned = await captionFree(image);
+  return cleaned ? cleaned.withXmp(xmpPacket(cleaned.params)).png({ compressionLevel: 1 }).toBuffer() : image;
+}
+
+/** A sharp pipeline over `image` with its caption hidden (see {@link withoutCaption}). */
+async function captionFreeSharp(image: Buffer): Promise<Sharp> {
+  const sharp = await loadSharp();
+  return (await captionFree(image)) ?? sharp(image);
+}
+
+/**
+ * `image` with its caption band blurred, as an unencoded pipeline (so callers go on without an
+ * encode and decode), or `undefined` when it carries no caption band.
+ */
+async function captionFree(
+  image: Buffer,
+): Promise<(Sharp & { params: Record<string, unknown> }) | undefined> {
   const sharp = await loadSharp();
   const meta = await sharp(image).metadata();
   const params = paramsOfXmp(meta.xmp);
@@ -438,7 +429,7 @@ export async function withoutCaption(image: Buffer): Promise<Buffer> {
     | undefined;
   const { width = 0, height = 0 } = meta;
   if (!band || typeof params?.height !== "number" || typeof params.width !== "number" || !width || !height)
-    return image;
+    return undefined;
   // The band in this file's pixels (a result may have been resized since), with a small margin.
   const sx = width / params.width;
   const sy = height / params.height;
@@ -448,19 +439,19 @@ export async function withoutCaption(image: Buffer): Promise<Buffer> {
   const bandHeight = clamp(Math.ceil((band.top + band.height) * sy) + 2, height) - top;
   const bandWidth =
     clamp(Math.ceil(((band.left ?? 0) + (band.width ?? params.width)) * sx) + 2, width) - left;
-  if (bandHeight < 1 || bandWidth < 1) return image;
+  if (bandHeight < 1 || bandWidth < 1) return undefined;
   const blurred = await sharp(image)
     .extract({ left, top, width: bandWidth, height: bandHeight })
     .removeAlpha()
     .blur(Math.max(4, Math.min(bandHeight, bandWidth) / 3))
-    .png()
-    .toBuffer();
-  return sharp(image)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(image)
     .removeAlpha()
-    .composite([{ input: blurred, top, left }])
-    .withXmp(xmpPacket(params!))
-    .png({ compressionLevel: 1 })
-    .toBuffer();
+    .composite([{ input: blurred.data, raw: blurred.info, top, left }])
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return Object.assign(sharp(data, { raw: info }), { params });
 }
 
 /** Size and format of an image. */
@@ -607,7 +598,7 @@ export async function edgeMap(image: Buffer, format: ImageFormat = "png"): Promi
   // sharp runs its pipeline in a fixed order (colourspace last), so the greyscale is made first,
   // then convolved as a one-band raw image.
   // The emulator's own caption is not content: it leaves no edges.
-  const grey = await sharp(await withoutCaption(image))
+  const grey = await (await captionFreeSharp(image))
     .removeAlpha()
     .greyscale()
     .raw()
@@ -628,13 +619,7 @@ export async function depthMap(image: Buffer, format: ImageFormat = "png"): Prom
   const sharp = await loadSharp();
   const { width = 64, height = 64 } = await sharp(image).metadata();
   const sigma = Math.max(2, Math.min(width, height) / 40);
-  return encode(
-    sharp(await withoutCaption(image))
-      .greyscale()
-      .blur(sigma)
-      .normalise(),
-    format,
-  ).toBuffer();
+  return encode((await captionFreeSharp(image)).greyscale().blur(sigma).normalise(), format).toBuffer();
 }
 
 /** An OpenPose-style skeleton on black, placed by the seed (no pose is detected). */
@@ -679,9 +664,10 @@ export async function maskedComposite(
   const sharp = await loadSharp();
   const { width = 1, height = 1 } = await sharp(base).metadata();
   const alpha = await maskAlpha(mask, width, height);
-  // The result carries the overlay's parameters (the new work), else the base's.
+  // The result is the base with a region redrawn (an erase, a face fix): it carries the base's
+  // parameters, else the overlay's. (An inpaint of a prompt is inpaintPlaceholder's.)
   const from =
-    paramsOfXmp((await sharp(overlay).metadata()).xmp) ?? paramsOfXmp((await sharp(base).metadata()).xmp);
+    paramsOfXmp((await sharp(base).metadata()).xmp) ?? paramsOfXmp((await sharp(overlay).metadata()).xmp);
   const params = derivedParams(from, { width, height, format }, { derivedFromSource: true });
   return paintThrough(base, overlay, alpha, format, params);
 }

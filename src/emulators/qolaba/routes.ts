@@ -12,7 +12,6 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import { estimateQolaba, type QolabaEndpoint, type QolabaPrices } from "../../credits/index.js";
 import { fileResponse } from "../core/file-store.js";
-import { seededRandom } from "../core/images.js";
 import { createTimeline, type JobOutcome, outcomeFrom } from "../core/job-engine.js";
 import type { Job } from "../core/job-store.js";
 import {
@@ -22,6 +21,7 @@ import {
   type ProviderContext,
   requestHeader,
 } from "../core/provider.js";
+import { uuidFrom } from "../core/random.js";
 import type { Tenant } from "../core/tenants.js";
 import { parseJsonText } from "../core/validation.js";
 import { findApp, type QolabaApp } from "./catalog.js";
@@ -110,13 +110,9 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 /** Builds Qolaba's routes over the shared services. */
 export function createQolabaRoutes(ctx: ProviderContext): { app: Hono<EmulatorEnv>; reset(): void } {
   const options = ctx.options as QolabaOptions;
-  let idRandom = seededRandom("qolaba-task-ids");
-  // Task ids look like Celery's (uuid4), drawn from a seeded sequence so a run can be replayed.
-  const nextTaskId = () => {
-    const hex = (n: number) =>
-      Array.from({ length: n }, () => Math.floor(idRandom() * 16).toString(16)).join("");
-    return `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[Math.floor(idRandom() * 4)]}${hex(3)}-${hex(12)}`;
-  };
+  // Task ids look like Celery's (uuid4): random on every start, reproducible with the server's seed.
+  const idRandom = ctx.random("task-ids");
+  const nextTaskId = () => uuidFrom(idRandom);
 
   /** The tenant behind a token; in strict mode an unknown token is the backend's 500. */
   const tenantOf = (token: string, appId: string | null): Tenant => {
@@ -356,8 +352,7 @@ export function createQolabaRoutes(ctx: ProviderContext): { app: Hono<EmulatorEn
 
   return {
     app,
-    reset() {
-      idRandom = seededRandom("qolaba-task-ids");
-    },
+    // The id stream restarts with the server's full reset.
+    reset() {},
   };
 }

@@ -433,7 +433,10 @@ export async function jobResponse(
     // [inferred] queueRank counts from 1 (the next job to run); queueLen is the key's waiting jobs.
     if (place) out.waitingInfo = { queueRank: int64Out(place.rank), queueLen: int64Out(place.len) };
   } else if (view.phase === "running") {
-    if (stages) out.runningInfo = { stages: stageInfos(state, job, base, now, false) };
+    // Stages advance with the job's progress, which a stuck job (a fault) never completes.
+    const { createdAt, queuedMs, runningMs } = job.timeline;
+    const reached = createdAt + queuedMs + view.progress * runningMs;
+    if (stages) out.runningInfo = { stages: stageInfos(state, job, base, reached, false) };
     else out.runningInfo = { workflowFinishItem: workflowItem(state, job, base, now, "RUNNING") };
   } else if (view.phase === "succeeded") {
     const imageOutputs = job.data.outputs.filter((o) => o.kind === "image");

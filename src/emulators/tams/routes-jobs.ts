@@ -1,7 +1,6 @@
 /**
  * Stage jobs: `POST /v1/jobs`, `POST /v1/jobs/credits`, `GET /v1/jobs/{id}`, `DELETE /v1/jobs/{id}`.
  */
-import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { directivesOf, type EmulatorContext, type EmulatorEnv } from "../core/provider.js";
 import { loadCatalog } from "./catalog.js";
@@ -63,7 +62,7 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
       outputs: (jobId, { endAt }) => {
         const seed = resolveSeed(plan.seed, jobId);
         return Array.from({ length: plan.count }, (_, i) => ({
-          id: randomUUID(),
+          id: state.uuid(),
           kind: plan.output.kind,
           width: plan.output.width,
           height: plan.output.height,

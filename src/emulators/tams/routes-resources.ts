@@ -5,7 +5,7 @@
  * The putUrl, the STS host and result URLs stand for TAMS's object storage (Aliyun OSS), so those
  * routes answer as OSS does: no key (the URL is the credential), XML errors, 403 once expired.
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { Hono } from "hono";
 import { fileResponse } from "../core/file-store.js";
 import { CONTENT_TYPES, renderPlaceholder, validateImage } from "../core/images.js";
@@ -37,7 +37,7 @@ export function resourceRoutes(state: TamsState): { api: Hono<EmulatorEnv>; stor
     const tenant = tenantOf(c, state);
     const body = await parseBody(c, createResourceSchema);
     const seconds = body.expireSec && body.expireSec > 0 ? body.expireSec : DEFAULT_EXPIRE_SEC;
-    const id = randomUUID();
+    const id = state.uuid();
     const expiresAt = ctx.clock.now() + seconds * 1000;
     state.resources.add({
       id,

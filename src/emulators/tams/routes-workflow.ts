@@ -5,7 +5,6 @@
  *
  * @see ../shared/providers/docs/tensorart-tams.txt "workflow", "Workflow Template"
  */
-import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { TamsTemplate } from "../../credits/index.js";
@@ -136,7 +135,7 @@ export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
         p.nodes.flatMap((node, k) =>
           node.images.map(
             (img, i): TamsOutput => ({
-              id: randomUUID(),
+              id: state.uuid(),
               kind: "image",
               width: img.width,
               height: img.height,

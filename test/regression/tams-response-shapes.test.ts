@@ -8,10 +8,10 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { imageInfo } from "../core/images.js";
-import { exifFileSize } from "./jobs.js";
-import { templateFieldAttrs } from "./routes-workflow.js";
-import { call, finishAll, tamsServer } from "./test-kit.js";
+import { imageInfo } from "../../src/emulators/core/images.js";
+import { exifFileSize } from "../../src/emulators/tams/jobs.js";
+import { templateFieldAttrs } from "../../src/emulators/tams/routes-workflow.js";
+import { call, finishAll, tamsServer } from "../../src/emulators/tams/test-kit.js";
 
 const server = tamsServer();
 afterAll(() => server.close());
@@ -24,8 +24,8 @@ const stages = [
   {
     type: "DIFFUSION",
     diffusion: {
-      width: 512,
-      height: 768,
+      width: 256,
+      height: 384,
       prompts: [{ text: "a boat" }],
       steps: 20,
       sdModel: "600423083519508503",
@@ -33,7 +33,7 @@ const stages = [
   },
   {
     type: "IMAGE_TO_UPSCALER",
-    imageToUpscaler: { hrUpscaler: "Lanczos", hrScale: 1.5, hrSecondPassSteps: 10 },
+    imageToUpscaler: { hrUpscaler: "Lanczos", hrScale: 2, hrSecondPassSteps: 10 },
   },
 ];
 
@@ -70,6 +70,25 @@ describe("regression: runningInfo.stages", () => {
   });
 });
 
+describe("regression: stages of a stuck job", () => {
+  it("never shows every stage finished while the job hangs (emu:hang)", async () => {
+    const key = fresh();
+    const hang = [
+      stages[0],
+      {
+        ...stages[1],
+        diffusion: { ...(stages[1] as { diffusion: object }).diffusion, prompts: [{ text: "emu:hang" }] },
+      },
+    ];
+    const created = await call(server, "POST", "/v1/jobs", key, { requestId: "hang", stages: hang });
+    server.clock.advance(10 * 60 * 1000);
+    const job = (await call(server, "GET", `/v1/jobs/${created.body.job.id}`, key)).body.job;
+    expect(job.status).toBe("RUNNING");
+    const last = job.runningInfo.stages.at(-1);
+    expect(last.processingImages[0].progress).toBeLessThan(100);
+  });
+});
+
 describe("regression: successInfo.stages and imageExifMetaMap", () => {
   it("answers every stage at 100, the last with the final images, and exif meta per image id", async () => {
     const key = fresh();
@@ -93,7 +112,7 @@ describe("regression: successInfo.stages and imageExifMetaMap", () => {
         MIMEType: "image/png",
         Seed: String(1234 + index),
       });
-      expect(imageExifMetaMap[image.id].meta.ImageSize).toBe("768x1152");
+      expect(imageExifMetaMap[image.id].meta.ImageSize).toBe("512x768");
     }
   });
 
@@ -108,7 +127,7 @@ describe("regression: successInfo.stages and imageExifMetaMap", () => {
 describe("regression: outputUi while a workflow job is RUNNING", () => {
   it("shows SaveImage's outputUi once every node has finished, while the job is still RUNNING", async () => {
     const fx = JSON.parse(
-      readFileSync(new URL("../../../fixtures/tams/workflow-create.json", import.meta.url), "utf8"),
+      readFileSync(new URL("../../fixtures/tams/workflow-create.json", import.meta.url), "utf8"),
     ) as { request: unknown };
     const key = fresh();
     const created = await call(server, "POST", "/v1/jobs/workflow", key, fx.request);

@@ -4,8 +4,8 @@
  * starts when the one before it ends.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { createKeyQueue, queuePlace } from "./jobs.js";
-import { call, finishAll, tamsServer } from "./test-kit.js";
+import { createKeyQueue, queuePlace } from "../../src/emulators/tams/jobs.js";
+import { call, finishAll, tamsServer } from "../../src/emulators/tams/test-kit.js";
 
 const server = tamsServer();
 afterAll(() => server.close());
