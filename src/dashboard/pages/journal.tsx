@@ -30,6 +30,13 @@ function imageUrls(body: unknown, out: string[] = [], depth = 0, domain?: string
   return out;
 }
 
+/** The control plane's URL for a file the provider served at `url` (a URL or a provider path). */
+function preview(provider: string, url: string): string {
+  const path = /^https?:\/\//i.test(url) ? new URL(url).pathname : url;
+  const own = path.startsWith(`/${provider}/`) ? path.slice(provider.length + 1) : path;
+  return `/__emulator/files/${provider}${own.startsWith("/") ? own : `/${own}`}`;
+}
+
 /** A body as the journal keeps it. */
 const Body = (props: { body: unknown }) =>
   props.body === undefined ? (
@@ -57,7 +64,8 @@ export function JournalTable(props: { entries: JournalEntry[] }) {
       <tbody>
         {props.entries.map((e) => {
           const isImage = /^image\//.test(e.response.contentType ?? "") && e.response.status === 200;
-          const images = isImage ? [`/${e.provider}${e.path}${e.query}`] : imageUrls(e.response.body);
+          // Previews are read through the control plane, so looking never adds to the journal.
+          const images = (isImage ? [e.path] : imageUrls(e.response.body)).map((u) => preview(e.provider, u));
           return (
             <tr data-seq={String(e.seq)}>
               <td class="num">{e.seq}</td>

@@ -178,12 +178,18 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
   // for clients (they use the provider's own URLs).
   app.get("/files/:provider/*", async (c) => {
     const provider = c.req.param("provider");
-    const path = decodeURIComponent(
+    const asked = decodeURIComponent(
       c.req.path.slice(c.req.path.indexOf(`/files/${provider}/`) + 8 + provider.length),
     );
-    const file = state.files.stat(provider, path);
-    const bytes = file && (await state.files.bytesOf(provider, path));
-    if (!file || !bytes) throw controlError(404, `no ${provider} file ${JSON.stringify(path)}`);
+    // A store path, or the path of a URL the provider handed out (`file/images/...` for Aitubo's
+    // `images/...`): the longest tail of it that names a stored file.
+    const segments = asked.split("/");
+    const path = segments
+      .map((_, i) => segments.slice(i).join("/"))
+      .find((p) => state.files.stat(provider, p));
+    const file = path === undefined ? undefined : state.files.stat(provider, path);
+    const bytes = file && path !== undefined ? await state.files.bytesOf(provider, path) : undefined;
+    if (!file || !bytes) throw controlError(404, `no ${provider} file ${JSON.stringify(asked)}`);
     return new Response(new Uint8Array(bytes), {
       headers: {
         "content-type": file.contentType,
