@@ -90,10 +90,10 @@ describe("serve --proxy", () => {
       code: 0,
       data: { name: "emulator-user-y-42", credit: 100000 },
     });
-    // One access-log line for it, the key masked to its last 4 characters.
+    // One access-log line for it, the key masked as the journal masks it.
     await expect
       .poll(() => proxy.stderr())
-      .toMatch(/^\S+Z aitubo GET \/api\/user\/profile 200 [\d.]+ms \*\*\*y-42$/m);
+      .toMatch(/^\S+Z aitubo GET \/api\/user\/profile 200 [\d.]+ms curl…[0-9a-f]{8}$/m);
     expect(proxy.stderr()).not.toContain("curl-example-key-42");
   });
 

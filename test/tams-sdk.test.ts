@@ -7,8 +7,9 @@
  * `https://${host}`. Its `v1.*` methods take a per-call `baseUrl` [public client], so they are
  * pointed at the emulator's TAMS port. `uploadFile` takes none, so the test sets a global undici
  * dispatcher whose connector opens a plain TCP socket to the same port for every origin (the
- * SDK's fetch is Node's own, which uses the global dispatcher). The drop-in issue's host
- * interception will make the dispatcher unnecessary once it is merged.
+ * SDK's fetch is Node's own, which uses the global dispatcher). This keeps the test on a real
+ * port and independent of the drop-in interception, which `test/tams-sdk-intercepted.test.ts`
+ * covers in process.
  */
 import { generateKeyPairSync } from "node:crypto";
 import { connect } from "node:net";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { accessLogLine } from "./access-log.js";
+import { maskKey } from "./core/secrets.js";
 import { createEmulators } from "./create-emulators.js";
 
 describe("access log", () => {
@@ -20,8 +21,9 @@ describe("access log", () => {
     await emulators.fetch("/__emulator/state"); // the control plane is not a provider request
     expect(lines.info).toHaveLength(1);
     expect(lines.info[0]).toMatch(
-      /^1970-01-01T00:00:00\.000Z tams POST \/v1\/resource\/image \d{3} [\d.]+ms \*\*\*9876$/,
+      /^1970-01-01T00:00:00\.000Z tams POST \/v1\/resource\/image \d{3} [\d.]+ms \S+$/,
     );
+    expect(lines.info[0]!.endsWith(` ${maskKey("log-test-key-9876")}`)).toBe(true);
     const debug = lines.debug[0]!.split("\n");
     expect(debug[0]).toBe(lines.info[0]);
     expect(debug[1]).toMatch(/^ {2}> /);

@@ -1,9 +1,10 @@
 /**
  * The access log of `serve`: one line per provider request (wall time, provider, method, path,
- * status, duration, the tenant's key masked as the journal masks it); at `debug`, the request and
+ * status, duration, the tenant's key masked as the journal masks it (first 4 characters and a hash)); at `debug`, the request and
  * response bodies follow, redacted as the journal redacts them.
  */
-import { type RawExchange, redactSecret, toJournalEntry } from "./core/journal.js";
+import { type RawExchange, toJournalEntry } from "./core/journal.js";
+import { maskKey } from "./core/secrets.js";
 
 /** How much `serve` logs. */
 export type LogLevel = "silent" | "info" | "debug";
@@ -15,10 +16,10 @@ export const LOG_LEVELS: readonly LogLevel[] = ["silent", "info", "debug"];
  * Formats one exchange.
  * @example
  * accessLogLine(exchange, "info", new Date());
- * // 2026-12-02T05:40:00.123Z aitubo GET /api/user/profile 200 1.2ms ***abcd
+ * // 2026-12-02T05:40:00.123Z aitubo GET /api/user/profile 200 1.2ms ced6…1c5e0a2b
  */
 export function accessLogLine(exchange: RawExchange, level: LogLevel, now: Date): string {
-  const tenant = exchange.key ? redactSecret(exchange.key) : "-";
+  const tenant = exchange.key ? maskKey(exchange.key) : "-";
   const line = `${now.toISOString()} ${exchange.provider} ${exchange.method} ${exchange.path}${exchange.query} ${exchange.status} ${exchange.durationMs}ms ${tenant}`;
   if (level !== "debug") return line;
   const entry = toJournalEntry(0, exchange);

@@ -6,7 +6,8 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { accessLogLine, LOG_LEVELS, type LogLevel } from "./access-log.js";
 import type { ClockMode } from "./core/clock.js";
-import { faultRuleSchema } from "./core/faults.js";
+import { parseFaultConfig } from "./core/faults.js";
+import { StateDirError } from "./core/state-dir.js";
 import { createEmulators, type Emulators } from "./create-emulators.js";
 import { PROVIDERS } from "./registry.js";
 
@@ -31,6 +32,8 @@ and the control plane at http://HOST:PORT/__emulator.
   --clock MODE                realtime (default) | instant | manual
   --speed N                   realtime only: emulated ms per wall ms (default 1)
   --start-credit N            balance of a key the first time it is seen (default 100000)
+  --seed N                    seed of the ids the real services make random (task ids, uuids);
+                              random per start unless given: the same seed replays a run
   --strict-keys               reject keys that were not registered (--key or PUT /__emulator/tenants/:key)
   --key KEY=BALANCE           register a key with a balance (repeatable)
   --providers a,b             serve only these providers
@@ -38,6 +41,8 @@ and the control plane at http://HOST:PORT/__emulator.
   --faults FILE               fault rules to start with (JSON: an array of rules, or {rules, seed})
   --rate-limit                TAMS: enforce 5 requests/s per app, as TAMS documents
   --allow-webhook-host H      TAMS: deliver webhooks to this non-loopback host too (repeatable)
+  --state-dir DIR             keep tenants, balances, jobs, uploads and results in DIR across
+                              restarts (created if missing; see the README's Reliability section)
   --proxy                     also answer as an HTTP(S) forward proxy: CONNECT to a provider's real
                               host (api.aitubo.ai, *.tensorart.cloud, ...) is answered by the
                               emulator with a certificate from the local CA; other hosts get 403
@@ -87,6 +92,7 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv) {
       speed: { type: "string" },
       "start-credit": { type: "string" },
       "strict-keys": { type: "boolean" },
+      seed: { type: "string" },
       key: { type: "string", multiple: true },
       providers: { type: "string" },
       "provider-port": { type: "string", multiple: true },
@@ -100,6 +106,7 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv) {
       "host-for": { type: "string", multiple: true },
       "log-level": { type: "string" },
       quiet: { type: "boolean" },
+      "state-dir": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -182,17 +189,16 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv) {
     } catch {
       throw new UsageError(`--faults: ${values.faults} is not valid JSON`);
     }
-    const rules = Array.isArray(json) ? json : (json as { rules?: unknown[] })?.rules;
-    if (!Array.isArray(rules)) throw new UsageError("--faults: expected an array of rules or {rules: [...]}");
-    rules.forEach((r, i) => {
-      const parsed = faultRuleSchema.safeParse(r);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new UsageError(`--faults: rules[${i}].${issue.path.join(".")}: ${issue.message}`);
-      }
-    });
-    faults = rules;
+    const config = parseFaultConfig(json);
+    if (!config.ok) throw new UsageError(`--faults: ${config.message}`);
+    faults = config.rules;
   }
+  const seed = number(
+    "--seed",
+    values.seed,
+    (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 31,
+    "an integer 0–2147483647",
+  );
   const adminToken = values["admin-token"];
   if (adminToken !== undefined && !/^[\x21-\x7e]{8,}$/.test(adminToken))
     throw new UsageError("--admin-token expects at least 8 printable characters, no spaces");
@@ -215,6 +221,8 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv) {
       keys,
       adminToken,
       hosts: hostFor,
+      seed,
+      ...(values["state-dir"] !== undefined ? { stateDir: values["state-dir"] } : {}),
       faults: faults as never,
       providerOptions: {
         tams: {
@@ -260,12 +268,19 @@ export async function runServeCommand(
   try {
     emulators = createEmulators({ ...opts.emulators, log, onExchange });
   } catch (err) {
+    if (err instanceof StateDirError) {
+      io.stderr(`imagegen-emulators serve: --state-dir: ${err.message}\n`);
+      return 2;
+    }
+    // A bad --host-for (not a hostname, or another provider's host).
     io.stderr(`imagegen-emulators serve: ${(err as Error).message}\n`);
     return 2;
   }
+  let restored = 0;
   let listening: Awaited<ReturnType<typeof emulators.listen>>;
   let connected: Awaited<ReturnType<typeof startConnect>>;
   try {
+    restored = await emulators.restored;
     connected = await startConnect(opts.connect, emulators, opts.listen.host, log);
     listening = await emulators.listen({ ...opts.listen, tls: connected.tls });
   } catch (err) {
@@ -282,10 +297,13 @@ export async function runServeCommand(
     const width = Math.max(...emulators.providers.map((p) => p.length), "control".length) + 2;
     io.stdout(
       [
-        `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
+        `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}, seed ${emulators.settings.seed}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
         ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
         `  ${"control".padEnd(width)}${listening.url}/__emulator`,
         ...connected.banner(listening.url),
+        ...(opts.emulators.stateDir
+          ? [`  state kept in ${opts.emulators.stateDir} (${restored} change(s) restored)`]
+          : []),
         ...(listening.adminToken
           ? [
               listening.adminTokenGenerated

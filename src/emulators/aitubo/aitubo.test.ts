@@ -521,9 +521,15 @@ describe("real clients run unchanged (issue 10)", () => {
       { imagePath: up, controlModel: "depth" },
       { imagePath: up, maskImage: mask },
     ]) {
-      const { job, image } = await run({ prompt: "derived", modelId: a, ...extra });
+      const { job, image } = await run({ prompt: "derived", modelId: a, imageFormat: "webp", ...extra });
       expect(job).toMatchObject({ status: 2, args: { modelId: a } });
-      expect((await sharp(image).metadata()).width).toBe(512);
+      expect((await sharp(image).metadata()).format).toBe("webp");
+      // The metadata names the file's real format (inpaint and ControlNet said png before).
+      expect(await readImageParams(image)).toMatchObject({
+        modelId: a,
+        format: "webp",
+        derivedFromSource: true,
+      });
     }
     // Listed among the tenant's used models.
     const used = await json(get("/api/model/list?type=used&pageSize=100", KEY));
@@ -580,6 +586,23 @@ describe("real clients run unchanged (issue 10)", () => {
     expect((await other.json()).data).toMatchObject({ id: data.id, args: { prompt: "x" } });
     // The key still names its own tenant elsewhere: the other key's job list is empty.
     expect((await json(get("/api/job/list?pageIndex=1&pageSize=10", "another-bot-key"))).data.total).toBe(0);
+  });
+
+  it("regression: the upscale answer lacked subCredit, which job create carries", async () => {
+    const { job } = await run({ prompt: "to upscale", modelId: DREAMSHAPER });
+    const up = await json(
+      post("/api/job/upscale", {
+        imagePath: job.result.data.images[0],
+        upscaleFactor: 3,
+        artId: job.result.data.artIds[0],
+      }),
+    );
+    expect(up.data).toEqual({
+      id: expect.any(String),
+      credit: 140,
+      consumedCredit: 10,
+      subCredit: 10,
+    });
   });
 
   it("regression: /api/job/model/list, the path the doc's text names, was 404", async () => {

@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { createAituboContext } from "./context.js";
-import { AITUBO_CODES, AITUBO_MESSAGES, aituboErrorResponse, codeForStatus } from "./errors.js";
+import { AITUBO_CODES, AITUBO_MESSAGES, aituboStatusResponse } from "./errors.js";
 import { catalogRoutes } from "./routes-catalog.js";
 import { fileRoutes } from "./routes-files.js";
 import { jobRoutes } from "./routes-jobs.js";
@@ -27,10 +27,8 @@ export const aituboProvider: ProviderDefinition = {
     requestHeader(c, "authorization")
       ?.replace(/^Bearer\s+/i, "")
       .trim() || undefined,
-  renderError: ({ status, message, kind }) => {
-    const name = codeForStatus(status);
-    return aituboErrorResponse(name, kind === "internal" ? AITUBO_MESSAGES.internal : message, status);
-  },
+  renderError: ({ status, message, kind }) =>
+    aituboStatusResponse(status, kind === "internal" ? AITUBO_MESSAGES.internal : message),
   create(core) {
     const ctx = createAituboContext(core);
     const app = new Hono<EmulatorEnv>();

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { fileResponse } from "../core/file-store.js";
 import { CONTENT_TYPES, cutoutImage, renderPlaceholder, validateImage } from "../core/images.js";
 import type { EmulatorEnv } from "../core/provider.js";
+import { decodeFilePath } from "../core/url-path.js";
 import { AITUBO, type AituboContext, fileDomain, jsonBody, requireTenant } from "./context.js";
 import { docExampleFile } from "./doc-examples.js";
 import { aituboError } from "./errors.js";
@@ -68,7 +69,10 @@ export function fileRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
   });
 
   app.get("/file/*", async (c) => {
-    const path = decodeURIComponent(c.req.path.slice(c.req.path.indexOf("/file/") + "/file/".length));
+    const raw = c.req.path.slice(c.req.path.indexOf("/file/") + "/file/".length);
+    const path = decodeFilePath(raw);
+    // A malformed escape names no file that could exist.
+    if (path === undefined) aituboError("NOT_FOUND", `no file at ${raw}`);
     const res = fileResponse(await core.files.read(AITUBO, path));
     if (res) return res;
     const documented = docExampleFile(path);

@@ -13,6 +13,7 @@ import {
   type Art,
   fileDomain,
   jsonBody,
+  optionalTenant,
   parseWith,
   requireTenant,
   tenantState,
@@ -162,6 +163,8 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
   app.get("/api/job/get", (c) => {
     const id = c.req.query("id");
     if (!id) aituboError("INVALID_ARGUMENT", "id is required (the job id from /api/job/create)");
+    // Any key (or none) reads any job [public client]; strict mode still refuses an unregistered key.
+    optionalTenant(ctx, c);
     const job = core.jobs.get<AituboJob>(AITUBO, id);
     if (!job) aituboError("NOT_FOUND", `${AITUBO_MESSAGES.jobNotFound}: ${id}`);
     // Polled every second or so by real clients: the answer is memoised until the job's status (or

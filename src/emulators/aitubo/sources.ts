@@ -54,7 +54,10 @@ export function resolveImage(
   const documented = path === undefined ? undefined : docExampleFile(path);
   if (path !== undefined && documented) return { path, ref, ...DOC_UPLOAD_SIZE, bytes: documented };
   if (path !== undefined) {
-    const stat = ctx.core.files.stat(AITUBO, path);
+    const found = ctx.core.files.stat(AITUBO, path);
+    // [inferred] An upload is its owner's: another key's upload path is unknown to this key, as on
+    // the real service, where upload paths are per account. Results are public URLs and stay usable.
+    const stat = found?.kind === "upload" && found.tenantKey !== c.get("tenantKey") ? undefined : found;
     if (!stat)
       aituboError(
         "INVALID_ARGUMENT",

@@ -42,6 +42,11 @@ export interface ErrorRequest {
   kind: "fault" | "rate-limit" | "not-found" | "internal";
   /** Seconds, for 429s. */
   retryAfter?: number;
+  /**
+   * The request's path below the provider's prefix (`/v1/jobs`), when there was a request: a
+   * provider whose routes answer in more than one shape (TAMS's storage host) picks by it.
+   */
+  path?: string;
 }
 
 /** Settings every provider sees. */
@@ -51,6 +56,8 @@ export interface EmulatorSettings {
   imageLimits: ImageLimits;
   /** Options for one provider, from `createEmulators({ providerOptions: { tams: {...} } })`. */
   providerOptions: Record<string, unknown>;
+  /** The seed of every random id this server draws (random per start unless given). */
+  seed: number;
 }
 
 /** The services a provider builds on. */
@@ -65,6 +72,11 @@ export interface ProviderContext {
   readonly options: Record<string, unknown>;
   /** Logs a line (the server prints it; tests can capture it). */
   log(line: string): void;
+  /**
+   * A named stream of numbers in [0, 1) for ids the real service makes random, drawn from the
+   * server's seed (see `random.ts`): different on every start, reproducible with a given seed.
+   */
+  random(stream: string): () => number;
 }
 
 /** A built provider. */

@@ -19,8 +19,11 @@ import { createHostTable, type HostRoute, type HostTable, hostnameOf } from "./h
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from "./images.js";
 import { createJobStore } from "./job-store.js";
 import { createJournal, type RawExchange } from "./journal.js";
+import { createRecorder, type FaultRecord, type Recorder } from "./persistence.js";
 import type { EmulatorEnv, EmulatorSettings, ProviderDefinition, ProviderInstance } from "./provider.js";
 import { DROP_HEADER, providerMiddleware } from "./provider-middleware.js";
+import { createRandomStreams, randomSeed } from "./random.js";
+import { openStateDir, storedSettings } from "./state-dir.js";
 import { createTenantStore } from "./tenants.js";
 
 /** Options of {@link createEmulatorServer}. */
@@ -51,6 +54,13 @@ export interface EmulatorServerOptions {
   onExchange?: (exchange: RawExchange) => void;
   /** Real hosts to add per provider, beyond the ones each declares (e.g. `{ qolaba: ["api.example.com"] }`). */
   hosts?: Record<string, readonly (string | HostRoute)[]>;
+  /** Seed of the random ids (task ids, uuids): the same seed replays the same ids. Default: random. */
+  seed?: number;
+  /**
+   * A directory to keep state in across restarts (see `state-dir.ts` and `persistence.ts`).
+   * Throws a {@link StateDirError} when it cannot be used. Default: state lives in memory only.
+   */
+  stateDir?: string;
 }
 
 /** Options of {@link EmulatorServer.listen}. */
@@ -97,6 +107,8 @@ export interface EmulatorServer {
   listen(options?: ListenOptions): Promise<Listening>;
   /** Closes every listening server and stops the clock's timer. */
   close(): Promise<void>;
+  /** Resolves once a state directory's changes have been replayed, with their number (0 without one). */
+  readonly restored: Promise<number>;
 }
 
 const DEFAULT_START_CREDIT = 100_000;
@@ -124,7 +136,26 @@ export function createEmulatorServer(
     strictKeys: options.strictKeys ?? false,
     imageLimits: { ...DEFAULT_IMAGE_LIMITS, ...options.imageLimits },
     providerOptions: options.providerOptions ?? {},
+    // A state directory keeps the seed it was made with: its ids replay only under that seed.
+    seed:
+      options.seed ??
+      (options.stateDir ? (storedSettings(options.stateDir)?.seed as number | undefined) : undefined) ??
+      randomSeed(),
   };
+  const store = options.stateDir
+    ? openStateDir(options.stateDir, {
+        providers: definitions.map((d) => d.name),
+        clock: { mode: clock.mode, speed: clock.speed },
+        seed: settings.seed,
+        startCredit: settings.startCredit,
+        strictKeys: settings.strictKeys,
+        keys: options.keys ?? {},
+        imageLimits: settings.imageLimits,
+        providerOptions: settings.providerOptions,
+      })
+    : undefined;
+  const faultRecords = new WeakMap<Request, FaultRecord>();
+  const random = createRandomStreams(settings.seed);
   const tenants = createTenantStore({
     startCredit: settings.startCredit,
     strictKeys: settings.strictKeys,
@@ -174,6 +205,7 @@ export function createEmulatorServer(
         settings,
         options: (settings.providerOptions[def.name] ?? {}) as Record<string, unknown>,
         log: (line) => log(`[${def.name}] ${line}`),
+        random: (stream) => random.stream(`${def.name}|${stream}`),
       }),
     );
   }
@@ -187,6 +219,7 @@ export function createEmulatorServer(
    */
   const mount = (def: ProviderDefinition, prefix: string, realHost = false): Hono<EmulatorEnv> => {
     const app = new Hono<EmulatorEnv>().basePath(prefix || "/");
+    const relative = (c: Context) => c.req.path.slice(prefix.length) || "/";
     if (realHost) {
       // Tells publicUrl which real host serves which path (Aitubo's files are on file.aitubo.ai).
       app.use("*", async (c, next) => {
@@ -197,40 +230,65 @@ export function createEmulatorServer(
     // Refuse an oversized body before anything reads it: an upload's limit plus room for form fields.
     const limitBody = bodyLimit({
       maxSize: settings.imageLimits.maxBytes + BODY_OVERHEAD,
-      onError: () =>
-        def.renderError({
+      onError: (c) => {
+        const res = def.renderError({
           status: 413,
           kind: "fault",
           message: `request body too large: the limit is ${settings.imageLimits.maxBytes + BODY_OVERHEAD} bytes`,
-        }),
+          path: relative(c),
+        });
+        // The rest of the body is never read, so the connection cannot carry another request:
+        // say so, or a keep-alive client sends its next request into a socket about to close.
+        res.headers.set("Connection", "close");
+        return res;
+      },
     });
     app.on(BODY_METHODS, "*", limitBody);
-    app.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal }));
+    app.use(
+      "*",
+      providerMiddleware({
+        definition: def,
+        prefix,
+        clock,
+        faults,
+        journal,
+        ...(store ? { faultRecords } : {}),
+      }),
+    );
     app.route("/", instances.get(def.name)!.app);
     app.notFound((c) =>
       def.renderError({
         status: 404,
         kind: "not-found",
         message: `no such endpoint: ${c.req.method} ${c.req.path}`,
+        path: relative(c),
       }),
     );
-    app.onError((err) => {
+    app.onError((err, c) => {
       if (err instanceof HTTPException) return err.getResponse();
       // A bug, not the client's fault: log it, answer in the provider's 500 shape, never a stack trace.
       log(`[${def.name}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return def.renderError({ status: 500, kind: "internal", message: "internal server error" });
+      return def.renderError({
+        status: 500,
+        kind: "internal",
+        message: "internal server error",
+        path: relative(c),
+      });
     });
     return app;
   };
 
   const reset = (key?: string) => {
     if (key === undefined) {
+      // Nothing is left to keep (a replayed reset leaves the directory as it is).
+      if (store && !recorder?.replaying) store.clear();
       tenants.clear();
       jobs.clear();
       files.clear();
       journal.clear();
       faults.set(initialFaults);
       clock.reset();
+      random.reset();
       registerKeys();
     } else {
       tenants.delete(key);
@@ -245,7 +303,8 @@ export function createEmulatorServer(
   const app = new Hono();
   // Read per request: listen() on a non-loopback host may generate the token after the app is built.
   let adminToken = options.adminToken || undefined;
-  const guard = adminGuard(() => adminToken);
+  // Recorded control requests replay without the token (it is never written to the directory).
+  const guard = adminGuard(() => (recorder?.replaying ? undefined : adminToken));
   app.use("/__emulator", guard);
   app.use("/__emulator/*", guard);
   app.route(
@@ -321,6 +380,38 @@ export function createEmulatorServer(
 
   const closers = new Set<() => Promise<void>>();
 
+  // Apps on a provider's own port, built once (a replay may need them before they listen).
+  const portApps = new Map<string, Hono<EmulatorEnv>>();
+  const portApp = (name: string) => {
+    let one = portApps.get(name);
+    if (!one) {
+      const def = defs.get(name);
+      if (!def) throw new Error(`unknown provider ${name} in providerPorts`);
+      one = mount(def, "");
+      portApps.set(name, one);
+    }
+    return one;
+  };
+  const recorder: Recorder | undefined = store
+    ? createRecorder({
+        store,
+        clock,
+        faults: faultRecords,
+        appFor: (name) => (name === "" ? dispatch : portApp(name).fetch),
+        maxBodyBytes: settings.imageLimits.maxBytes + BODY_OVERHEAD,
+        log,
+      })
+    : undefined;
+  const restored = recorder ? recorder.replay() : Promise.resolve(0);
+  /** The entry point of an app: through the recorder when state is kept. */
+  const entry = (name: string): Pick<Hono<EmulatorEnv>, "fetch"> => ({
+    fetch: recorder
+      ? (request: Request, env?: unknown) => recorder.handle(name, request, env)
+      : name === ""
+        ? dispatch
+        : portApp(name).fetch,
+  });
+
   const listenOne = (
     fetchApp: Pick<Hono<EmulatorEnv>, "fetch">,
     port: number,
@@ -368,7 +459,8 @@ export function createEmulatorServer(
         input instanceof Request
           ? input
           : new Request(new URL(String(input), "http://localhost"), init as RequestInit | undefined);
-      const res = await dispatch(request);
+      await restored;
+      const res = await entry("").fetch(request);
       if (res.headers.has(DROP_HEADER))
         throw new TypeError("fetch failed: connection dropped (emulator fault)");
       return res;
@@ -377,7 +469,8 @@ export function createEmulatorServer(
       const host = listenOptions.host ?? "127.0.0.1";
       const policy = adminTokenPolicy(host, adminToken);
       adminToken = policy.token;
-      const main = await listenOne({ fetch: dispatch }, listenOptions.port ?? 4000, host, listenOptions.tls);
+      await restored;
+      const main = await listenOne(entry(""), listenOptions.port ?? 4000, host, listenOptions.tls);
       const urls: Record<string, string> = Object.fromEntries(
         definitions.map((d) => [d.name, `${main.url}/${d.name}`]),
       );
@@ -386,7 +479,7 @@ export function createEmulatorServer(
         for (const [name, port] of Object.entries(listenOptions.providerPorts ?? {})) {
           const def = defs.get(name);
           if (!def) throw new Error(`unknown provider ${name} in providerPorts`);
-          const one = await listenOne(mount(def, ""), port, host, listenOptions.tls);
+          const one = await listenOne(entry(name), port, host, listenOptions.tls);
           urls[name] = one.url;
           extra.push(one.close);
         }
@@ -404,8 +497,11 @@ export function createEmulatorServer(
         },
       };
     },
+    restored,
     async close() {
       await Promise.all([...closers].map((c) => c()));
+      await restored.catch(() => undefined);
+      recorder?.close();
       clock.dispose();
     },
   };

@@ -448,13 +448,26 @@ describe("getImagetoImage", () => {
     return { bright: hi / Math.max(1, nh), dark: lo / Math.max(1, nl) };
   }
 
+  it("regression: ControlNet results were WebP files whose metadata said png", async () => {
+    server = qolabaServer();
+    const srcUrl = await ownResult();
+    for (const app of [CANNY, DEPTH, POSE]) {
+      const { body } = await call(server, "/getImagetoImage", i2i(app, srcUrl));
+      const out = await fetchImage(server, resultUrls(body)[0]!);
+      expect(out.format).toBe("webp");
+      expect(await readImageParams(out.bytes)).toMatchObject({ format: "webp", derivedFromSource: true });
+    }
+  });
+
   it("canny: the source's edges show in the result", async () => {
     server = qolabaServer();
     const srcUrl = await ownResult();
     const src = (await fetchImage(server, srcUrl)).bytes;
     const { body } = await call(server, "/getImagetoImage", i2i(CANNY, srcUrl));
     const out = (await fetchImage(server, resultUrls(body)[0]!)).bytes;
-    const edges = await edgeMap(await sharp(src).png().toBuffer());
+    // The source's own caption is not content: edgeMap reads the metadata that locates it and
+    // leaves it out, as the emulator's ControlNet does.
+    const edges = await edgeMap(src);
     const m = await meanWhere(out, edges, 512, 512);
     expect(m.bright - m.dark).toBeGreaterThan(40);
   });

@@ -2,7 +2,6 @@
  * Models and image tools: `GET /v1/models/{modelId}`, `POST /v1/controlnet/detect`,
  * `POST /v1/img2prompt`.
  */
-import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { int64Out } from "../../credits/protojson.js";
 import { imageInfo, loadSharp } from "../core/images.js";
@@ -61,7 +60,7 @@ export function toolRoutes(state: TamsState): Hono<EmulatorEnv> {
     const source = image(tenant.key, body.resourceId);
     const bytes = await preprocess(await source.bytes(), body.controlnetModule, source.id);
     const { width, height } = await imageInfo(bytes);
-    const id = randomUUID();
+    const id = state.uuid();
     const path = `detect/${id}.png`;
     const now = ctx.clock.now();
     const expiresAt = now + state.options.resultTtlSec * 1000;

@@ -103,6 +103,9 @@ const embeddingItem = message({
 const controlnetArg = message({
   inputImageResourceId: str({ nonEmpty: true }),
   maskResourceId: str().optional(),
+  // [official types] `mask`: the same resource as the doc's `maskResourceId` (inferred); the
+  // ControlNet acts only where the mask is white.
+  mask: str().optional(),
   preprocessor: str().optional(),
   model: str().optional(),
   weight: float({ min: 0, max: 2 }).optional(),
@@ -138,6 +141,19 @@ export const diffusionSchema = message({
   controlnet: message({ args: repeated(controlnetArg, { max: 5 }).optional() }).optional(),
   lora: loraSchema.optional(),
   embedding: message({ items: repeated(embeddingItem, { max: 20 }).optional() }).optional(),
+  // [doc] AnimateDiff: the result is an animation of `videoLength` frames at `fps` (bounds inferred).
+  animateDiff: message({
+    args: repeated(
+      message({
+        videoLength: int64({ min: 0, max: LIMITS.maxVideoFrames }).optional(),
+        fps: int64({ min: 0, max: 60 }).optional(),
+        motionLora: loraSchema.optional(),
+      }),
+      { max: 1 },
+    ).optional(),
+  }).optional(),
+  // [doc] LayerDiffusion: `enable` makes the result a PNG with a transparent background.
+  layerDiffusion: message({ enable: bool().optional(), weight: float().optional() }).optional(),
   v1Clip: bool().optional(),
   modelAccessKey: str().optional(),
   scheduleName: str().optional(),
@@ -161,7 +177,8 @@ const upscalerSchema = message({
   hrUpscaler: str({ nonEmpty: true }).optional(),
   hrResizeX: upscaledSide().optional(),
   hrResizeY: upscaledSide().optional(),
-  hrScale: float({ min: 0, max: LIMITS.maxHrScale }).optional(),
+  // [official types] `@format int32`: a whole factor (protojson refuses 1.5 for an int32).
+  hrScale: int64({ min: 0, max: LIMITS.maxHrScale }).optional(),
   hrSecondPassSteps: int64({ min: 0, max: LIMITS.maxSteps }).optional(),
   denoisingStrength: float({ min: 0, max: 1 }).optional(),
   diffusion: diffusionSchema.optional(),

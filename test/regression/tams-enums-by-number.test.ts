@@ -4,8 +4,8 @@
  * `uploadFile` sends `{"expireSec":"3600","term":1}` [official types].
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { estimateTamsStages } from "../../credits/index.js";
-import { call, finishAll, tamsServer, upload } from "./test-kit.js";
+import { estimateTamsStages } from "../../src/credits/index.js";
+import { call, finishAll, tamsServer, upload } from "../../src/emulators/tams/test-kit.js";
 
 const server = tamsServer();
 afterAll(() => server.close());

@@ -3,7 +3,7 @@
  * `tams-sdk`'s declarations say `@max 35`), and bounds the declarations state that were not applied.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { call, tamsServer } from "./test-kit.js";
+import { call, tamsServer } from "../../src/emulators/tams/test-kit.js";
 
 const server = tamsServer();
 afterAll(() => server.close());
@@ -47,6 +47,17 @@ describe("regression: cfgScale 35", () => {
 });
 
 describe("regression: bounds the official types declare", () => {
+  it("hrScale: @format int32, a whole factor", async () => {
+    const up = (hrScale: unknown) => [
+      diffusion(),
+      { type: "IMAGE_TO_UPSCALER", imageToUpscaler: { hrUpscaler: "Lanczos", hrScale } },
+    ];
+    expect((await price(up("2"))).status).toBe(200);
+    expect((await price(up(1.5))).body.message).toBe(
+      "stages[1].imageToUpscaler.hrScale: must be an integer between 0 and 4, got 1.5",
+    );
+  });
+
   it("steps: @min 10 @max 50", async () => {
     expect((await price([diffusion({ steps: 10 })])).status).toBe(200);
     expect((await price([diffusion({ steps: 50 })])).status).toBe(200);
