@@ -1,8 +1,9 @@
 /**
  * The bench's "connect" section (issue 15): what the drop-in paths cost.
  * - Interception: a GET to `https://api.aitubo.ai/...` through Node's fetch with
- *   `interceptProviders()` on, against `emulators.fetch()` of the same route, in process, one
- *   request at a time; rounds interleaved, per-request µs as the median of each round.
+ *   `interceptProviders()` on, against `emulators.fetch()` of the same route, and against Node's
+ *   fetch of it over loopback HTTP (the base-URL way), in process, one request at a time; rounds
+ *   interleaved.
  * - The proxy: requests/s of `https://api.aitubo.ai/...` through `serve --proxy` (undici
  *   ProxyAgent, CONNECT + TLS with the local CA, kept alive) against plain HTTP to the same
  *   server's `/aitubo/...`, same connections and duration, rounds interleaved.
@@ -24,6 +25,8 @@ export interface ConnectFigures {
   /** µs per request, one value per round. */
   interceptedUs: number[];
   directUs: number[];
+  /** Node's fetch over loopback HTTP to the same emulators, µs per request. */
+  loopbackUs: number[];
   /** requests/s, one value per round. */
   proxyRps: number[];
   directHttpRps: number[];
@@ -91,12 +94,17 @@ export async function measureConnect(options: {
   seconds: number;
   connections: number;
 }): Promise<ConnectFigures> {
-  const out: ConnectFigures = { interceptedUs: [], directUs: [], proxyRps: [], directHttpRps: [] };
+  const out: ConnectFigures = {
+    interceptedUs: [],
+    directUs: [],
+    loopbackUs: [],
+    proxyRps: [],
+    directHttpRps: [],
+  };
   const auth = { authorization: `Bearer ${KEY}` };
 
   // In process: the same route, through interception and directly.
   const emulators = createEmulators({ clock: { mode: "instant" } });
-  const interception = emulators.interceptProviders();
   try {
     for (let r = 0; r < options.rounds; r++) {
       out.directUs.push(
@@ -104,14 +112,23 @@ export async function measureConnect(options: {
           await (await emulators.fetch(`/aitubo${PATH}`, { headers: auth })).arrayBuffer();
         }),
       );
+      // A new port each round: no kept-alive socket outlives the server's keep-alive timeout.
+      const listening = await emulators.listen({ port: 0 });
+      out.loopbackUs.push(
+        await perRequest(options.requests, async () => {
+          await (await fetch(`${listening.url}/aitubo${PATH}`, { headers: auth })).arrayBuffer();
+        }),
+      );
+      await listening.close();
+      const interception = emulators.interceptProviders();
       out.interceptedUs.push(
         await perRequest(options.requests, async () => {
           await (await fetch(`https://api.aitubo.ai${PATH}`, { headers: auth })).arrayBuffer();
         }),
       );
+      interception.restore();
     }
   } finally {
-    interception.restore();
     await emulators.close();
   }
 

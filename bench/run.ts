@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     log(`\n[connect] interception and the HTTPS proxy (issue 15), ${ROUNDS} rounds, interleaved`);
     const c = await measureConnect({ rounds: ROUNDS, requests: 2000, seconds: SECONDS, connections: 20 });
     log(
-      `  in process, µs/request: intercepted fetch ${list(c.interceptedUs)}; emulators.fetch ${list(c.directUs)}`,
+      `  in process, µs/request: intercepted fetch ${list(c.interceptedUs)}; emulators.fetch ${list(c.directUs)}; fetch over loopback HTTP ${list(c.loopbackUs)}`,
     );
     log(`  req/s, 20 connections: via proxy (TLS) ${list(c.proxyRps)}; direct HTTP ${list(c.directHttpRps)}`);
     const [iu, du] = [median(c.interceptedUs), median(c.directUs)];
@@ -252,6 +252,14 @@ async function main(): Promise<void> {
       emulator: num(iu),
       baseline: num(du),
       ratio: fmtRatio(pairedRatio(c.interceptedUs, c.directUs)),
+      target: "",
+      pass: undefined,
+    });
+    rows.push({
+      figure: "  GET via interceptProviders() vs fetch over loopback HTTP (µs/req)",
+      emulator: num(iu),
+      baseline: num(median(c.loopbackUs)),
+      ratio: fmtRatio(pairedRatio(c.interceptedUs, c.loopbackUs)),
       target: "",
       pass: undefined,
     });
