@@ -179,11 +179,11 @@ describe("a network failure prints its cause", { timeout: 30_000 }, () => {
     expect(r.stderr).toMatch(/cannot reach it: fetch failed: (ERR_SSL_\w+|EPROTO)/);
   });
 
-  it("a server that never answers: a timeout after --timeout ms", async () => {
+  it("a server that never answers: a timeout after --request-timeout ms", async () => {
     const host = await rawServer(() => {
       // Never answers.
     });
-    const r = await command(["--target", `http://${host}`, "--timeout", "300"]);
+    const r = await command(["--target", `http://${host}`, "--request-timeout", "300"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot reach it: timeout: no answer within 300 ms/);
   });

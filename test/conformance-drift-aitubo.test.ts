@@ -130,7 +130,7 @@ describe("conform against a drifted Aitubo", { timeout: 60_000 }, () => {
     });
     expectOnlyDriftAt(run, /\(width\)$/, "image");
     expect(new Set(run.breaking.map((f) => f.scenario))).toEqual(
-      new Set(["text-to-image", "image-to-image", "controlnet", "upscale", "segment"]),
+      new Set(["text-to-image", "image-to-image", "controlnet", "upscale", "segment", "headshot"]),
     );
   });
 
@@ -147,7 +147,7 @@ describe("conform against a drifted Aitubo", { timeout: 60_000 }, () => {
     expectOnlyDriftAt(run, /^poll: data\.status$/, "behaviour");
     expect(run.breaking.every((f) => f.message === "job did not finish within the time budget")).toBe(true);
     expect(run.breaking.map((f) => f.scenario).sort()).toEqual(
-      ["controlnet", "image-to-image", "job-fails", "text-to-image", "upscale"].sort(),
+      ["controlnet", "headshot", "image-to-image", "job-fails", "text-to-image", "upscale"].sort(),
     );
   });
 });

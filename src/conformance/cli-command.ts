@@ -33,7 +33,8 @@ Runs the conformance scenarios against a target and reports drift.
                            live requests stay within each provider's rate limit)
   --record                 write each scenario's normalized responses to fixtures/<provider>/recorded/
   --budget N               live only, required: the most credits any one provider may spend
-  --timeout MS             give up polling a job (or waiting for one answer) after MS milliseconds
+  --timeout MS             give up polling a job after MS milliseconds
+  --request-timeout MS     give up waiting for any one answer after MS milliseconds (default 60000)
   --fixtures DIR           where recordings are read and written (default: the package's fixtures/)
   --json FILE              write the JSON report
   --junit FILE             write a JUnit XML report
@@ -138,7 +139,7 @@ export async function runConformCommand(argv: string[], io: CommandIo): Promise<
       target: targetName,
       baseUrls,
       providers: providers ?? PROVIDER_NAMES,
-      ...(timeoutMs !== undefined ? { requestTimeoutMs: timeoutMs } : {}),
+      ...(flags.requestTimeoutMs !== undefined ? { requestTimeoutMs: flags.requestTimeoutMs } : {}),
     });
   } catch (err) {
     if (err instanceof TargetError) {
@@ -193,6 +194,7 @@ function parse(argv: string[]) {
       record: { type: "boolean" },
       budget: { type: "string" },
       timeout: { type: "string" },
+      "request-timeout": { type: "string" },
       fixtures: { type: "string" },
       concurrency: { type: "string" },
       json: { type: "string" },
@@ -217,6 +219,8 @@ function parse(argv: string[]) {
   const targetName = values.target ?? "emulator";
   const timeoutMs = positive("--timeout", values.timeout);
   if (timeoutMs === 0) throw new UsageError("--timeout must be more than 0");
+  const requestTimeoutMs = positive("--request-timeout", values["request-timeout"]);
+  if (requestTimeoutMs === 0) throw new UsageError("--request-timeout must be more than 0");
   const concurrency = positive("--concurrency", values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64))
     throw new UsageError(`--concurrency expects a whole number from 1 to 64, got ${values.concurrency}`);
@@ -229,6 +233,7 @@ function parse(argv: string[]) {
     record: values.record ?? false,
     budget: positive("--budget", values.budget),
     timeoutMs,
+    requestTimeoutMs,
     concurrency,
     fixtures: values.fixtures,
     json: values.json,

@@ -106,6 +106,7 @@ export function createScenarioContext<P extends ProviderName>(options: {
       findings.push(...checkSchema(schema, res.body, label));
       snapshot(label, { status: res.status, body: res.body });
     },
+    elapse: (ms) => target.elapse(provider, ms),
     async poll(spec) {
       // The budget is wall-clock on purpose: the target is another process (or the live API).
       // Between polls, job time passes by the target's means: an advanced emulator clock, or a wait.

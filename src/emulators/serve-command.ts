@@ -220,9 +220,9 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv) {
       strictKeys: values["strict-keys"] ?? false,
       keys,
       adminToken,
-      hosts: hostFor,
       seed,
       ...(values["state-dir"] !== undefined ? { stateDir: values["state-dir"] } : {}),
+      hosts: hostFor,
       faults: faults as never,
       providerOptions: {
         tams: {
@@ -270,10 +270,9 @@ export async function runServeCommand(
   } catch (err) {
     if (err instanceof StateDirError) {
       io.stderr(`imagegen-emulators serve: --state-dir: ${err.message}\n`);
-      return 2;
+    } else {
+      io.stderr(`imagegen-emulators serve: ${(err as Error).message}\n`);
     }
-    // A bad --host-for (not a hostname, or another provider's host).
-    io.stderr(`imagegen-emulators serve: ${(err as Error).message}\n`);
     return 2;
   }
   let restored = 0;
@@ -294,16 +293,18 @@ export async function runServeCommand(
   connected.attach(listening.server);
   if (!opts.quiet) {
     const clock = emulators.clock;
-    const width = Math.max(...emulators.providers.map((p) => p.length), "control".length) + 2;
+    const width = Math.max(...emulators.providers.map((p) => p.length), "dashboard".length) + 2;
     io.stdout(
       [
         `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}, seed ${emulators.settings.seed}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
         ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
         `  ${"control".padEnd(width)}${listening.url}/__emulator`,
-        ...connected.banner(listening.url),
+        // With a token, the dashboard's link carries it (the page moves it into a cookie at once).
+        `  ${"dashboard".padEnd(width)}${listening.url}/__emulator/ui${listening.adminToken ? `?emulator_admin_token=${encodeURIComponent(listening.adminToken)}` : ""}`,
         ...(opts.emulators.stateDir
           ? [`  state kept in ${opts.emulators.stateDir} (${restored} change(s) restored)`]
           : []),
+        ...connected.banner(listening.url),
         ...(listening.adminToken
           ? [
               listening.adminTokenGenerated

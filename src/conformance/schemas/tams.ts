@@ -172,6 +172,19 @@ export const tamsResourceSchema = z.strictObject({
   headers: z.record(z.string(), z.string()),
 });
 
+/** `POST /v1/resource/image/sts` [official types]: OSS form-upload credentials, all strings. */
+export const tamsStsResourceSchema = z.strictObject({
+  resourceId: z.string(),
+  accessId: z.string().optional(),
+  signature: z.string().optional(),
+  host: z.string(),
+  expire: z.string().optional(),
+  callback: z.string().optional(),
+  filePath: z.string().optional(),
+  policy: z.string().optional(),
+  securityToken: z.string().optional(),
+});
+
 /** `POST /v1/controlnet/detect` [doc]: `result` is an object the docs do not detail. */
 export const tamsDetectSchema = z.strictObject({ result: z.record(z.string(), z.unknown()) });
 
@@ -188,4 +201,5 @@ export const tamsErrorSchema = z.strictObject({
 /** Parsed shapes. */
 export type TamsJob = z.infer<typeof tamsJobSchema>;
 export type TamsResource = z.infer<typeof tamsResourceSchema>;
+export type TamsStsResource = z.infer<typeof tamsStsResourceSchema>;
 export type TamsTemplate = z.infer<typeof tamsTemplateSchema>;
