@@ -17,7 +17,9 @@ export {
   createQolabaClient,
   createTamsClient,
   type QolabaClient,
+  rsaSigner,
   type TamsClient,
+  type TamsSigner,
 } from "./conformance/clients/index.js";
 export type { Interception, InterceptOptions } from "./connect/intercept.js";
 export { type InterceptProvidersOptions, interceptProviders } from "./connect/intercept-providers.js";

@@ -293,12 +293,14 @@ export async function runServeCommand(
   connected.attach(listening.server);
   if (!opts.quiet) {
     const clock = emulators.clock;
-    const width = Math.max(...emulators.providers.map((p) => p.length), "control".length) + 2;
+    const width = Math.max(...emulators.providers.map((p) => p.length), "dashboard".length) + 2;
     io.stdout(
       [
         `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}, seed ${emulators.settings.seed}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
         ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
         `  ${"control".padEnd(width)}${listening.url}/__emulator`,
+        // With a token, the dashboard's link carries it (the page moves it into a cookie at once).
+        `  ${"dashboard".padEnd(width)}${listening.url}/__emulator/ui${listening.adminToken ? `?emulator_admin_token=${encodeURIComponent(listening.adminToken)}` : ""}`,
         ...(opts.emulators.stateDir
           ? [`  state kept in ${opts.emulators.stateDir} (${restored} change(s) restored)`]
           : []),

@@ -305,8 +305,15 @@ async function send(t: FuzzTarget, req: FuzzRequest): Promise<Answer> {
     headers,
     ...(req.body && req.method !== "GET" && req.method !== "HEAD" ? { body: req.body.data as BodyInit } : {}),
   });
-  const bytes = Buffer.from(await res.arrayBuffer());
   const type = res.headers.get("content-type") ?? "";
+  if (type.startsWith("text/event-stream")) {
+    // An event stream never ends: its status and first event are the answer; then hang up.
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    await reader.cancel();
+    return { status: res.status, type, bytes: Buffer.from(first.value ?? []), json: undefined };
+  }
+  const bytes = Buffer.from(await res.arrayBuffer());
   let json: unknown;
   if (/json/.test(type)) {
     try {

@@ -4,7 +4,10 @@
  * Jobs are indexed globally (not only per tenant) because some providers let a job be read
  * without a key (Aitubo's `GET /api/job/get`); each job remembers its tenant.
  */
-import { type JobTimeline, type JobView, jobView } from "./job-engine.js";
+import type { Clock } from "./clock.js";
+import type { EventBus } from "./events.js";
+import { type CancelResult, cancelJob, type JobTimeline, type JobView, jobView } from "./job-engine.js";
+import { createPhaseWatch } from "./phase-watch.js";
 
 /** A job as the core keeps it; `data` is the provider's own record. */
 export interface Job<T = unknown> {
@@ -23,14 +26,30 @@ export interface JobStore {
   list<T>(provider: string, tenantKey: string): Job<T>[];
   /** The phase of a job at the clock's now. */
   view(job: Job): JobView;
+  /** Cancels a job that has not finished (publishing the change); see {@link cancelJob}. */
+  cancel(job: Job): CancelResult;
+  /**
+   * Jobs newest first, optionally of one provider and/or tenant, skipping `offset` and returning
+   * at most `limit`, with the total that matched (for paged lists).
+   */
+  page(filter: { provider?: string; tenantKey?: string; offset?: number; limit?: number }): {
+    total: number;
+    jobs: Job[];
+  };
   count(provider?: string, tenantKey?: string): number;
   deleteTenant(tenantKey: string): void;
   clear(): void;
 }
 
-/** Creates the job store. */
-export function createJobStore(now: () => number): JobStore {
+/**
+ * Creates the job store. With `watch`, it publishes `job.created` and, as the clock passes them,
+ * `job.phase` changes on the event bus.
+ */
+export function createJobStore(now: () => number, watch?: { clock: Clock; events: EventBus }): JobStore {
   const byProvider = new Map<string, Map<string, Job>>();
+  const phases = watch
+    ? createPhaseWatch(watch.clock, watch.events, (job) => byProvider.get(job.provider)?.get(job.id) === job)
+    : undefined;
   const bucket = (provider: string) => {
     let m = byProvider.get(provider);
     if (!m) {
@@ -42,12 +61,46 @@ export function createJobStore(now: () => number): JobStore {
   return {
     add(job) {
       bucket(job.provider).set(job.id, job as Job);
+      phases?.add(job as Job);
       return job;
     },
     get: <T>(provider: string, id: string) => byProvider.get(provider)?.get(id) as Job<T> | undefined,
     list: <T>(provider: string, tenantKey: string) =>
       [...bucket(provider).values()].filter((j) => j.tenantKey === tenantKey) as Job<T>[],
     view: (job) => jobView(job.timeline, now()),
+    cancel(job) {
+      const result = cancelJob(job.timeline, now());
+      if (result.ok) phases?.touch(job);
+      return result;
+    },
+    page({ provider, tenantKey, offset = 0, limit = 50 }) {
+      // Newest first: each provider's map is in insertion (= creation) order, so walk them backwards
+      // and merge by creation time. Only the page is materialised.
+      const lists = [...byProvider]
+        .filter(([p]) => !provider || p === provider)
+        .map(([, jobs]) => [...jobs.values()]);
+      const cursors = lists.map((l) => l.length - 1);
+      const jobs: Job[] = [];
+      let total = 0;
+      for (;;) {
+        let pick = -1;
+        for (let i = 0; i < lists.length; i++) {
+          while (cursors[i]! >= 0 && tenantKey && lists[i]![cursors[i]!]!.tenantKey !== tenantKey)
+            cursors[i]!--;
+          if (cursors[i]! < 0) continue;
+          if (
+            pick < 0 ||
+            lists[i]![cursors[i]!]!.timeline.createdAt > lists[pick]![cursors[pick]!]!.timeline.createdAt
+          )
+            pick = i;
+        }
+        if (pick < 0) break;
+        const job = lists[pick]![cursors[pick]!--]!;
+        if (total >= offset && jobs.length < limit) jobs.push(job);
+        total++;
+      }
+      return { total, jobs };
+    },
     count(provider, tenantKey) {
       let n = 0;
       for (const [p, jobs] of byProvider) {
@@ -60,6 +113,9 @@ export function createJobStore(now: () => number): JobStore {
       for (const jobs of byProvider.values())
         for (const [id, j] of jobs) if (j.tenantKey === tenantKey) jobs.delete(id);
     },
-    clear: () => byProvider.clear(),
+    clear() {
+      byProvider.clear();
+      phases?.clear();
+    },
   };
 }

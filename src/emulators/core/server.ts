@@ -13,6 +13,7 @@ import { HTTPException } from "hono/http-exception";
 import { adminGuard, adminTokenPolicy } from "./admin-auth.js";
 import { type Clock, type ClockOptions, createClock } from "./clock.js";
 import { createControlPlane } from "./control-plane.js";
+import { createEventBus, type EventBus } from "./events.js";
 import { createFaultSet, type FaultRuleInput, faultRuleSchema } from "./faults.js";
 import { createFileStore } from "./file-store.js";
 import { createHostTable, type HostRoute, type HostTable, hostnameOf } from "./hosts.js";
@@ -61,7 +62,24 @@ export interface EmulatorServerOptions {
    * Throws a {@link StateDirError} when it cannot be used. Default: state lives in memory only.
    */
   stateDir?: string;
+  /**
+   * A web UI to serve at `/__emulator/ui` (the dashboard; `createEmulators` passes it). A browser
+   * asking for `/` is sent there.
+   */
+  ui?: (host: UiHost) => Hono;
 }
+
+/** What a UI gets from the server: the control plane in process, the event stream, the providers. */
+export interface UiHost {
+  /** Calls a control route in process (`control("/clock")` is `GET /__emulator/clock`). */
+  control(path: string, init?: RequestInit): Promise<Response>;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly providers: readonly Pick<ProviderDefinition, "name" | "title" | "docs" | "liveBaseUrl">[];
+}
+
+/** Where the UI is served. */
+export const UI_PATH = "/__emulator/ui";
 
 /** Options of {@link EmulatorServer.listen}. */
 export interface ListenOptions {
@@ -98,6 +116,8 @@ export interface EmulatorServer {
    */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   readonly clock: Clock;
+  /** Everything that happens: jobs, phase changes, credits, requests, faults (see `events.ts`). */
+  readonly events: EventBus;
   readonly providers: string[];
   readonly settings: EmulatorSettings;
   /** The real hosts of the served providers: a request to one is answered by its provider. */
@@ -156,14 +176,16 @@ export function createEmulatorServer(
     : undefined;
   const faultRecords = new WeakMap<Request, FaultRecord>();
   const random = createRandomStreams(settings.seed);
+  const events = createEventBus();
   const tenants = createTenantStore({
     startCredit: settings.startCredit,
     strictKeys: settings.strictKeys,
     now: clock.now,
+    events,
   });
-  const jobs = createJobStore(clock.now);
+  const jobs = createJobStore(clock.now, { clock, events });
   const files = createFileStore({ now: clock.now, cacheBytes: options.imageCacheBytes });
-  const journal = createJournal();
+  const journal = createJournal(events);
   if (options.onExchange) {
     // Wrapped here, not in the middleware: a server without a listener pays nothing per request.
     const add = journal.add;
@@ -203,6 +225,7 @@ export function createEmulatorServer(
         jobs,
         files,
         settings,
+        events,
         options: (settings.providerOptions[def.name] ?? {}) as Record<string, unknown>,
         log: (line) => log(`[${def.name}] ${line}`),
         random: (stream) => random.stream(`${def.name}|${stream}`),
@@ -266,6 +289,7 @@ export function createEmulatorServer(
         clock,
         faults,
         journal,
+        events,
         hasTenant,
         forgetUntouchedTenant,
         ...(store ? { faultRecords } : {}),
@@ -314,6 +338,7 @@ export function createEmulatorServer(
       if (options.keys?.[key] !== undefined) tenants.register(key, options.keys[key]);
     }
     for (const p of instances.values()) p.reset?.(key);
+    events.publish({ type: "state.reset", at: clock.now(), ...(key !== undefined ? { key } : {}) });
   };
 
   const app = new Hono();
@@ -333,6 +358,7 @@ export function createEmulatorServer(
       journal,
       faults,
       providers: instances,
+      events,
       startedAt,
       reset,
     }),
@@ -344,15 +370,34 @@ export function createEmulatorServer(
     app.all(`/${def.name}`, delegate);
     app.all(`/${def.name}/*`, delegate);
   }
-  app.get("/", (c) =>
-    c.json({
+  if (options.ui) {
+    app.route(
+      UI_PATH,
+      options.ui({
+        control: async (path, init) => app.request(`/__emulator${path}`, init),
+        events,
+        clock,
+        providers: definitions.map(({ name, title, docs, liveBaseUrl }) => ({
+          name,
+          title,
+          docs,
+          liveBaseUrl,
+        })),
+      }),
+    );
+  }
+  app.get("/", (c) => {
+    // A browser is sent to the UI; JSON clients (and anything that does not ask for HTML) get JSON.
+    if (options.ui && /text\/html/i.test(c.req.header("accept") ?? "")) return c.redirect(UI_PATH, 302);
+    return c.json({
       name: "imagegen-emulators",
       providers: Object.fromEntries(
         definitions.map((d) => [d.name, `${new URL(c.req.url).origin}/${d.name}`]),
       ),
       control: `${new URL(c.req.url).origin}/__emulator`,
-    }),
-  );
+      ...(options.ui ? { ui: `${new URL(c.req.url).origin}${UI_PATH}` } : {}),
+    });
+  });
   app.notFound((c) => {
     const path = c.req.path;
     const message =
@@ -466,10 +511,23 @@ export function createEmulatorServer(
   return {
     app,
     clock,
+    events,
     settings,
     providers: [...defs.keys()],
     hosts,
-    reset,
+    reset(key) {
+      reset(key);
+      // A reset made in process, not through the control plane, is kept like one made through it.
+      if (recorder && key !== undefined)
+        store!.append({
+          at: clock.now(),
+          app: "",
+          method: "POST",
+          url: "http://localhost/__emulator/reset",
+          headers: [["content-type", "application/json"]],
+          body: Buffer.from(JSON.stringify({ key })).toString("base64"),
+        });
+    },
     async fetch(input, init) {
       const request =
         input instanceof Request
