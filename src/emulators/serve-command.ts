@@ -33,6 +33,10 @@ and the control plane at http://HOST:PORT/__emulator.
   --faults FILE               fault rules to start with (JSON: an array of rules, or {rules, seed})
   --rate-limit                TAMS: enforce 5 requests/s per app, as TAMS documents
   --allow-webhook-host H      TAMS: deliver webhooks to this non-loopback host too (repeatable)
+  --max-jobs N                jobs kept; past it the oldest finished ones are evicted (default 100000)
+  --max-tenants N             keys kept; past it the least recently active unregistered one goes (default 10000)
+  --max-upload-mb N           MiB of uploads kept; past it the oldest go (default 256)
+  --journal-mb N              MiB of request journal kept; past it the oldest entries go (default 64)
   --quiet                     no banner, no log lines
   -h, --help                  this text`;
 
@@ -78,6 +82,10 @@ async function parse(argv: string[]) {
       faults: { type: "string" },
       "rate-limit": { type: "boolean" },
       "allow-webhook-host": { type: "string", multiple: true },
+      "max-jobs": { type: "string" },
+      "max-tenants": { type: "string" },
+      "max-upload-mb": { type: "string" },
+      "journal-mb": { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -154,6 +162,19 @@ async function parse(argv: string[]) {
     });
     faults = rules;
   }
+  const positiveInt = (n: number) => Number.isInteger(n) && n >= 1 && n <= 1e9;
+  const mib = (flag: string, value: string | undefined) => {
+    const n = number(flag, value, (x) => x > 0 && x <= 1e6, "a number of MiB > 0");
+    return n === undefined ? undefined : Math.round(n * 1024 * 1024);
+  };
+  const limits = Object.fromEntries(
+    Object.entries({
+      maxJobs: number("--max-jobs", values["max-jobs"], positiveInt, "an integer >= 1"),
+      maxTenants: number("--max-tenants", values["max-tenants"], positiveInt, "an integer >= 1"),
+      maxUploadBytes: mib("--max-upload-mb", values["max-upload-mb"]),
+      journalBytes: mib("--journal-mb", values["journal-mb"]),
+    }).filter(([, v]) => v !== undefined),
+  );
   return {
     help: values.help ?? false,
     quiet: values.quiet ?? false,
@@ -165,6 +186,7 @@ async function parse(argv: string[]) {
       strictKeys: values["strict-keys"] ?? false,
       keys,
       faults: faults as never,
+      limits,
       providerOptions: {
         tams: {
           rateLimit: values["rate-limit"] ?? false,

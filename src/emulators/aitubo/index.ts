@@ -2,9 +2,11 @@
  * The Aitubo emulator: every endpoint of https://api.aitubo.ai in `docs/aitubo.txt`.
  */
 import { Hono } from "hono";
+import type { Job } from "../core/job-store.js";
 import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { createAituboContext } from "./context.js";
 import { AITUBO_CODES, AITUBO_MESSAGES, aituboErrorResponse, codeForStatus } from "./errors.js";
+import { type AituboJob, forgetJob } from "./jobs.js";
 import { catalogRoutes } from "./routes-catalog.js";
 import { fileRoutes } from "./routes-files.js";
 import { jobRoutes } from "./routes-jobs.js";
@@ -26,6 +28,10 @@ export const aituboProvider: ProviderDefinition = {
   },
   create(core) {
     const ctx = createAituboContext(core);
+    // A job evicted by the core's cap takes its arts along (its files go in the core).
+    core.jobs.onEvict((job) => {
+      if (job.provider === core.name) forgetJob(ctx, job as Job<AituboJob>);
+    });
     const app = new Hono<EmulatorEnv>();
     app.route("/", catalogRoutes(ctx));
     app.route("/", jobRoutes(ctx));

@@ -1,6 +1,10 @@
 /**
  * The request journal: every request and response, per tenant, with secrets redacted.
+ *
+ * Bounded twice: at most 500 entries per tenant, and a byte budget over all of them (the oldest
+ * entries of any tenant go first); a body longer than 16 KiB is kept cut, with its length and hash.
  */
+import { createHash } from "node:crypto";
 
 /** One exchange. */
 export interface JournalEntry {
@@ -90,7 +94,10 @@ export function summarizeBody(
         // not JSON after all: fall through to text
       }
     }
-    return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}… (${text.length} chars)` : text;
+    // A body the journal stored cut already says its size and hash.
+    return text.length > MAX_BODY_CHARS && !STORED_CUT.test(text)
+      ? `${text.slice(0, MAX_BODY_CHARS)}… (${text.length} chars)`
+      : text;
   }
   return `[${ct || "binary"}, ${bytes} bytes]`;
 }
@@ -146,6 +153,27 @@ export function toJournalEntry(seq: number, raw: RawExchange): JournalEntry {
 
 /** Entries kept per tenant (older ones are dropped). */
 const PER_TENANT = 500;
+/** Default byte budget of the whole journal. */
+export const DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024;
+/**
+ * A body longer than this (in characters) is stored cut to what a reader is shown anyway, with its
+ * length and a SHA-256 of the whole, so one large request cannot hold megabytes in the journal.
+ * Up to it, bodies are kept whole (a reader parses JSON up to this size).
+ */
+export const STORED_BODY_CHARS = MAX_BODY_CHARS * 8;
+/** The tail {@link storedBody} leaves on a cut body. */
+const STORED_CUT = /… \(\d+ chars, sha256 [0-9a-f]{64}\)$/;
+/** What an entry costs beyond its bodies (the record, headers, path): a flat estimate. */
+const ENTRY_OVERHEAD = 1024;
+
+/** Counts of the journal, for the control plane. */
+export interface JournalStats {
+  entries: number;
+  bytes: number;
+  maxBytes: number;
+  /** Entries dropped to keep within the byte budget (not counting the per-tenant cap). */
+  evicted: number;
+}
 
 /** The journal of one server. */
 export interface Journal {
@@ -153,23 +181,89 @@ export interface Journal {
   /** Entries, newest last; filtered by tenant key and/or provider. */
   list(filter?: { key?: string; provider?: string; limit?: number }): JournalEntry[];
   count(key?: string): number;
+  stats(): JournalStats;
   deleteTenant(key: string): void;
   clear(): void;
 }
 
+/** Options of {@link createJournal}. */
+export interface JournalOptions {
+  /** Byte budget of all entries together; the oldest go first. Default 64 MiB. */
+  maxBytes?: number;
+}
+
+/** A body as stored: cut past {@link STORED_BODY_CHARS}, with the whole's length and hash. */
+export function storedBody(text: string | undefined): string | undefined {
+  if (text === undefined || text.length <= STORED_BODY_CHARS) return text;
+  const sha256 = createHash("sha256").update(text).digest("hex");
+  return `${text.slice(0, MAX_BODY_CHARS)}… (${text.length} chars, sha256 ${sha256})`;
+}
+
+interface Stored {
+  seq: number;
+  tenantKey: string;
+  bytes: number;
+  raw: RawExchange;
+}
+
 /** Creates an empty journal. */
-export function createJournal(): Journal {
-  const byTenant = new Map<string, { seq: number; raw: RawExchange }[]>();
+export function createJournal(options: JournalOptions = {}): Journal {
+  const maxBytes = options.maxBytes ?? DEFAULT_JOURNAL_BYTES;
+  const byTenant = new Map<string, Stored[]>();
+  // Every entry in arrival order (a queue with a moving head), for the global byte budget.
+  let order: Stored[] = [];
+  let head = 0;
+  let entries = 0;
+  let bytes = 0;
+  let evicted = 0;
   let seq = 0;
+
+  const dropOldestOf = (list: Stored[]) => {
+    const gone = list.shift()!;
+    bytes -= gone.bytes;
+    entries--;
+    // Marks it for the global queue, which skips entries already gone.
+    gone.bytes = -1;
+  };
+
   return {
     add(tenantKey, raw) {
+      const requestText = storedBody(raw.requestText);
+      const responseText = storedBody(raw.responseText);
+      const exchange =
+        requestText === raw.requestText && responseText === raw.responseText
+          ? raw
+          : { ...raw, requestText, responseText };
+      const size = ENTRY_OVERHEAD + (requestText?.length ?? 0) * 2 + (responseText?.length ?? 0) * 2;
       let list = byTenant.get(tenantKey);
       if (!list) {
         list = [];
         byTenant.set(tenantKey, list);
       }
-      list.push({ seq: ++seq, raw });
-      if (list.length > PER_TENANT) list.shift();
+      const stored: Stored = { seq: ++seq, tenantKey, bytes: size, raw: exchange };
+      list.push(stored);
+      order.push(stored);
+      entries++;
+      bytes += size;
+      if (list.length > PER_TENANT) dropOldestOf(list);
+      // Global budget: the oldest entries of any tenant go first (a tenant's oldest is its first).
+      while (bytes > maxBytes && head < order.length) {
+        const oldest = order[head]!;
+        order[head++] = undefined as unknown as Stored;
+        if (oldest.bytes < 0) continue;
+        const own = byTenant.get(oldest.tenantKey);
+        if (own?.[0] === oldest) {
+          dropOldestOf(own);
+          evicted++;
+          if (own.length === 0) byTenant.delete(oldest.tenantKey);
+        }
+      }
+      // The queue holds each entry once; drop the consumed front (and entries gone by the
+      // per-tenant cap) once they are most of it.
+      if (order.length > 2048 && order.length > 2 * entries) {
+        order = order.slice(head).filter((e) => e.bytes >= 0);
+        head = 0;
+      }
     },
     list(filter = {}) {
       const source =
@@ -179,11 +273,21 @@ export function createJournal(): Journal {
         .sort((a, b) => a.seq - b.seq);
       return (filter.limit ? rows.slice(-filter.limit) : rows).map((e) => toJournalEntry(e.seq, e.raw));
     },
-    count: (key) =>
-      key !== undefined
-        ? (byTenant.get(key)?.length ?? 0)
-        : [...byTenant.values()].reduce((n, l) => n + l.length, 0),
-    deleteTenant: (key) => byTenant.delete(key),
-    clear: () => byTenant.clear(),
+    count: (key) => (key !== undefined ? (byTenant.get(key)?.length ?? 0) : entries),
+    stats: () => ({ entries, bytes, maxBytes, evicted }),
+    deleteTenant(key) {
+      const list = byTenant.get(key);
+      if (!list) return;
+      while (list.length) dropOldestOf(list);
+      byTenant.delete(key);
+    },
+    clear() {
+      byTenant.clear();
+      order = [];
+      head = 0;
+      entries = 0;
+      bytes = 0;
+      evicted = 0;
+    },
   };
 }
