@@ -20,6 +20,7 @@ import {
   type EmulatorContext,
   type EmulatorEnv,
   type ProviderContext,
+  requestHeader,
 } from "../core/provider.js";
 import type { Tenant } from "../core/tenants.js";
 import { parseJsonText } from "../core/validation.js";
@@ -87,7 +88,8 @@ async function readJson(c: EmulatorContext): Promise<unknown> {
 
 /** FastAPI's HTTPBearer: no header → 403 "Not authenticated"; another scheme → 403. */
 function bearerToken(c: EmulatorContext): string {
-  const header = c.req.header("authorization");
+  // Node's own header object: c.req.header() would build a web Headers on every request.
+  const header = requestHeader(c, "authorization");
   if (!header) qolabaError("NOT_AUTHENTICATED", QOLABA_MESSAGES.notAuthenticated);
   const m = /^Bearer\s+(\S.*)$/i.exec(header.trim());
   if (!m) qolabaError("NOT_AUTHENTICATED", QOLABA_MESSAGES.invalidCredentials);

@@ -29,7 +29,8 @@ export type { TamsOptions } from "./state.js";
  */
 function authMiddleware(state: TamsState): MiddlewareHandler<EmulatorEnv> {
   return async function tamsAuth(c, next) {
-    const auth = parseAuthorization(c.req.header("authorization"));
+    // Node's own header object: c.req.header() would build a web Headers on every request.
+    const auth = parseAuthorization(requestHeader(c, "authorization"));
     if (!auth) throw new TamsError("UNAUTHENTICATED", TAMS_MESSAGES.unauthenticated);
     if (auth.scheme === "invalid") throw new TamsError("UNAUTHENTICATED", auth.problem);
     if (auth.scheme === "rsa") {
