@@ -260,7 +260,8 @@ async function main(): Promise<void> {
     log(`\n[5/6] memory: ${num(JOBS)} one-image Aitubo creates over HTTP (50 connections, instant clock)`);
     const m = await measureJobsMemory(JOBS);
     log(
-      `  RSS ${num(m.rssBefore, 1)} MB → ${num(m.rssAfter, 1)} MB after ${num(m.jobs)} jobs in ${num(m.seconds, 1)} s; ` +
+      `  RSS ${num(m.rssBefore, 1)} MB → ${num(m.rssRightAfter, 1)} MB 2 s after ${num(m.jobs)} jobs ` +
+        `(made in ${num(m.seconds, 1)} s) → ${num(m.rssAfter, 1)} MB once idle; ` +
         `${num(m.held)} jobs held`,
     );
     rows.push({

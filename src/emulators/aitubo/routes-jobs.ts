@@ -85,7 +85,8 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
       height,
       count,
       steps,
-      ...(body.modelId ? { modelId: body.modelId } : {}),
+      // The catalog's own string (equal to the request's): one copy for every job, not one per job.
+      ...(model ? { modelId: model.id } : {}),
       ...(body.imagePath ? { imagePath: body.imagePath } : {}),
       ...(body.maskImage ? { maskImage: body.maskImage } : {}),
       ...(body.controlModel
