@@ -19,9 +19,12 @@ export {
   type QolabaClient,
   type TamsClient,
 } from "./conformance/clients/index.js";
+export type { Interception, InterceptOptions } from "./connect/intercept.js";
+export { type InterceptProvidersOptions, interceptProviders } from "./connect/intercept-providers.js";
 export * from "./credits/index.js";
 export { type Clock, type ClockMode, type ClockOptions, createClock } from "./emulators/core/clock.js";
 export { type FaultRuleInput, MAGIC_WORDS } from "./emulators/core/faults.js";
+export type { HostRoute, HostTable } from "./emulators/core/hosts.js";
 export { readImageParams } from "./emulators/core/images.js";
 export type { ProviderContext, ProviderDefinition, ProviderInstance } from "./emulators/core/provider.js";
 export type {
@@ -30,5 +33,5 @@ export type {
   Listening,
   ListenOptions,
 } from "./emulators/core/server.js";
-export { createEmulators, type EmulatorsOptions } from "./emulators/create-emulators.js";
+export { createEmulators, type Emulators, type EmulatorsOptions } from "./emulators/create-emulators.js";
 export { findProvider, PROVIDERS } from "./emulators/registry.js";

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { STORED_BODY_CHARS } from "../src/emulators/core/journal.js";
+import { maskKey } from "../src/emulators/core/secrets.js";
 import type { EmulatorServer } from "../src/emulators/core/server.js";
 import { createEmulators, type EmulatorsOptions } from "../src/emulators/create-emulators.js";
 
@@ -160,7 +161,8 @@ describe("the other caps", () => {
     await create("t3"); // KEY (registered) + t1..t3 = 4 > 3: t1, the least recently active, goes
     const s = await state();
     expect(s.totals.tenants).toBe(3);
-    expect(s.tenants.map((t) => t.key).sort()).toEqual([KEY, "t2", "t3"].sort());
+    // /state shows keys masked.
+    expect(s.tenants.map((t) => t.key).sort()).toEqual([KEY, "t2", "t3"].map(maskKey).sort());
     expect(s.totals.jobs).toBe(2);
   });
 
@@ -238,7 +240,7 @@ describe("reset", () => {
     expect(after.files.count).toBe(0);
     expect(after.limits.journal).toMatchObject({ bytes: 0, entries: 0 });
     // The registered key comes back, alone and unused.
-    expect(after.tenants.map((t) => t.key)).toEqual([KEY]);
+    expect(after.tenants.map((t) => t.key)).toEqual([maskKey(KEY)]);
   });
 
   it("a tenant's reset frees its jobs and files and leaves the others'", async () => {

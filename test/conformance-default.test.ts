@@ -8,7 +8,6 @@ import { runScenarios } from "../src/conformance/run.js";
 import { ALL_SCENARIOS } from "../src/conformance/scenarios/index.js";
 import { createTarget } from "../src/conformance/targets.js";
 import { aituboProvider } from "../src/emulators/aitubo/index.js";
-import { serveDrifted, unmutated } from "./conformance-drifted-server.js";
 import { conform } from "./conformance-run-helpers.js";
 
 async function command(args: string[]) {
@@ -52,30 +51,6 @@ describe("targets", () => {
       expect(run.exitCode).toBe(0);
     } finally {
       await target.close();
-    }
-  });
-
-  it("--base-url points one provider elsewhere; its emulator-only scenarios are skipped (no control plane)", async () => {
-    const server = await serveDrifted(unmutated, { strictKeys: false });
-    try {
-      const base = [
-        "--target",
-        server.url,
-        "--base-url",
-        `aitubo=${server.url}/aitubo/`,
-        "--provider",
-        "aitubo",
-      ];
-      const run = await conform([...base, "--scenario", "text-to-image"]);
-      expect(run.code).toBe(0);
-      expect(run.report.results[0]!.outcome).toBe("pass");
-      const onlyEmu = await conform([...base, "--scenario", "insufficient-credit"]);
-      expect(onlyEmu.report.results[0]).toMatchObject({
-        outcome: "skipped",
-        reason: expect.stringMatching(/control plane/),
-      });
-    } finally {
-      await server.close();
     }
   });
 });

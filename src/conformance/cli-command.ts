@@ -3,7 +3,9 @@
  * runs the scenarios with progress, prints the matrix and writes the CI reports.
  * Exit codes: 0 no breaking drift, 1 drift or a scenario error, 2 a bad command line or a refusal.
  */
-import { writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { isProviderName, PROVIDER_NAMES, type ProviderName } from "./providers.js";
 import { formatMatrix, formatPlan, progressLine, toJsonReport, toJunitReport } from "./report.js";
@@ -24,11 +26,15 @@ Runs the conformance scenarios against a target and reports drift.
 
   --provider p,...         providers to run (${PROVIDER_NAMES.join(", ")}); default: all
   --scenario NAME          only scenarios with this name
-  --target T               emulator (default, in process) | http://HOST:PORT | live
-  --base-url provider=URL  point one provider at another base URL (repeatable)
+  --target T               emulator (default, in process) | http://HOST:PORT (an emulator's root) | live
+  --base-url provider=URL  point one provider elsewhere (repeatable): an emulator's root, or the
+                           provider's base URL (e.g. a --provider-port); detected from the URL
+  --concurrency N          scenarios at a time, each on its own key (default 4 on emulators, 1 live;
+                           live requests stay within each provider's rate limit)
   --record                 write each scenario's normalized responses to fixtures/<provider>/recorded/
   --budget N               live only, required: the most credits any one provider may spend
   --timeout MS             give up polling a job after MS milliseconds
+  --request-timeout MS     give up waiting for any one answer after MS milliseconds (default 60000)
   --fixtures DIR           where recordings are read and written (default: the package's fixtures/)
   --json FILE              write the JSON report
   --junit FILE             write a JUnit XML report
@@ -38,6 +44,23 @@ Live keys come from AITUBO_API_KEY, TAMS_API_KEY, AITHRIVING_API_KEY, QOLABA_API
 Exit code: 0 without breaking drift, 1 with drift, 2 for a bad command line or a refused run.`;
 
 class UsageError extends Error {}
+
+/** Why a report cannot be written to `file`, checked before any scenario runs; `undefined` if it can. */
+async function outputProblem(flag: string, file: string): Promise<string | undefined> {
+  const path = resolve(file);
+  const dir = dirname(path);
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) return `${flag} ${file} is a directory; give a file name`;
+  const parent = await stat(dir).catch(() => undefined);
+  if (!parent) return `${flag} ${file}: the directory ${dir} does not exist`;
+  if (!parent.isDirectory()) return `${flag} ${file}: ${dir} is not a directory`;
+  try {
+    await access(existing ? path : dir, constants.W_OK);
+  } catch {
+    return `${flag} ${file}: ${existing ? "the file" : `the directory ${dir}`} is not writable`;
+  }
+  return undefined;
+}
 
 /** Parses `--base-url tams=http://...` values. */
 function parseBaseUrls(values: readonly string[]): Partial<Record<ProviderName, string>> {
@@ -99,9 +122,25 @@ export async function runConformCommand(argv: string[], io: CommandIo): Promise<
     return 2;
   }
 
+  for (const [flag, file] of [
+    ["--json", flags.json],
+    ["--junit", flags.junit],
+  ] as const) {
+    const problem = file === undefined ? undefined : await outputProblem(flag, file);
+    if (problem) {
+      io.stderr(`conform: ${problem}`);
+      return 2;
+    }
+  }
+
   let target: Target;
   try {
-    target = await createTarget({ target: targetName, baseUrls, providers: providers ?? PROVIDER_NAMES });
+    target = await createTarget({
+      target: targetName,
+      baseUrls,
+      providers: providers ?? PROVIDER_NAMES,
+      ...(flags.requestTimeoutMs !== undefined ? { requestTimeoutMs: flags.requestTimeoutMs } : {}),
+    });
   } catch (err) {
     if (err instanceof TargetError) {
       io.stderr(`conform: ${err.message}`);
@@ -127,6 +166,7 @@ export async function runConformCommand(argv: string[], io: CommandIo): Promise<
       record: flags.record,
       fixturesDir: flags.fixtures,
       poll: timeoutMs !== undefined ? { timeoutMs } : undefined,
+      concurrency: flags.concurrency ?? (target.kind === "live" ? 1 : 4),
       onProgress: (e) => {
         if (e.phase === "end") io.stdout(progressLine(e.result, ++done, total));
       },
@@ -154,7 +194,9 @@ function parse(argv: string[]) {
       record: { type: "boolean" },
       budget: { type: "string" },
       timeout: { type: "string" },
+      "request-timeout": { type: "string" },
       fixtures: { type: "string" },
+      concurrency: { type: "string" },
       json: { type: "string" },
       junit: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -177,6 +219,11 @@ function parse(argv: string[]) {
   const targetName = values.target ?? "emulator";
   const timeoutMs = positive("--timeout", values.timeout);
   if (timeoutMs === 0) throw new UsageError("--timeout must be more than 0");
+  const requestTimeoutMs = positive("--request-timeout", values["request-timeout"]);
+  if (requestTimeoutMs === 0) throw new UsageError("--request-timeout must be more than 0");
+  const concurrency = positive("--concurrency", values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64))
+    throw new UsageError(`--concurrency expects a whole number from 1 to 64, got ${values.concurrency}`);
   return {
     help: values.help ?? false,
     providers,
@@ -186,6 +233,8 @@ function parse(argv: string[]) {
     record: values.record ?? false,
     budget: positive("--budget", values.budget),
     timeoutMs,
+    requestTimeoutMs,
+    concurrency,
     fixtures: values.fixtures,
     json: values.json,
     junit: values.junit,

@@ -3,12 +3,12 @@
  * findings, snapshots and (for polling) a bounded wait.
  */
 import type { z } from "zod";
-import { checkStatusSequence, checkError as errorFindings } from "./checks/behaviour.js";
+import { checkStatusSequence, checkError as errorFindings, isKnownStatus } from "./checks/behaviour.js";
 import { checkCharge } from "./checks/credits.js";
 import { checkImage } from "./checks/images.js";
-import { checkSchema } from "./checks/schema.js";
+import { checkSchema, isEnumDrift, OUTSIDE_ENUM } from "./checks/schema.js";
 import { CLIENT_FACTORIES, type ProviderClients } from "./clients/index.js";
-import type { Finding } from "./findings.js";
+import { describeValue, type Finding } from "./findings.js";
 import type { ApiResponse } from "./http.js";
 import { labelled, valueAt } from "./json-path.js";
 import type { Normalizer } from "./normalizers.js";
@@ -24,6 +24,11 @@ export interface PollOptions {
   /** First wait between polls; it doubles up to `maxIntervalMs`. */
   intervalMs: number;
   maxIntervalMs: number;
+  /**
+   * On a driven emulator (its clock advanced between polls, no wall wait): give up once polls have
+   * advanced this much emulated time, so a job that never finishes cannot push the clock hours on.
+   */
+  maxEmulatedMs?: number;
 }
 
 /** What the runner collects from a context after the scenario ends. */
@@ -32,8 +37,6 @@ export interface ContextResult<P extends ProviderName> {
   findings: Finding[];
   snapshots: Snapshot[];
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Builds the context of one scenario run. */
 export function createScenarioContext<P extends ProviderName>(options: {
@@ -50,7 +53,7 @@ export function createScenarioContext<P extends ProviderName>(options: {
   const labels = new Map<string, number>();
   const baseUrl = target.baseUrl(provider);
   const clientWithKey = (k: string | undefined): ProviderClients[P] =>
-    CLIENT_FACTORIES[provider]({ baseUrl, key: k, fetch: target.fetch }) as ProviderClients[P];
+    CLIENT_FACTORIES[provider]({ baseUrl, key: k, fetch: target.fetchFor(provider) }) as ProviderClients[P];
   const control = target.control(provider);
 
   const snapshot = (label: string, value: unknown) => {
@@ -103,32 +106,63 @@ export function createScenarioContext<P extends ProviderName>(options: {
       findings.push(...checkSchema(schema, res.body, label));
       snapshot(label, { status: res.status, body: res.body });
     },
+    elapse: (ms) => target.elapse(provider, ms),
     async poll(spec) {
-      // Wall-clock time on purpose: the target is another process (or the live API), not our clock.
+      // The budget is wall-clock on purpose: the target is another process (or the live API).
+      // Between polls, job time passes by the target's means: an advanced emulator clock, or a wait.
       const started = Date.now();
       const seen: string[] = [];
       let wait = options.poll.intervalMs;
+      let emulated = 0;
       const statusLabel = labelled(spec.label, spec.statusPath);
       for (;;) {
         const res = await spec.fetch();
+        const before = findings.length;
         check(spec.label, spec.schema, res, { snapshot: false });
+        const enumDrift = findings.slice(before).filter(isEnumDrift);
         const status = valueAt(res.body, spec.statusPath);
         if (res.status === 200 && status !== undefined) {
           const s = String(status);
           if (seen.at(-1) !== s) seen.push(s);
+          const unknown = !isKnownStatus(spec.machine, s);
+          if (unknown || enumDrift.length > 0) {
+            // A value outside a documented set is drift the moment it is seen: waiting on would
+            // only turn it into a timeout. Report it at its path and stop this scenario here.
+            findings.push(
+              ...checkStatusSequence(spec.machine, unknown ? seen.slice(0, -1) : seen, statusLabel),
+            );
+            if (unknown && !enumDrift.some((f) => f.path === statusLabel))
+              findings.push({
+                check: "schema",
+                severity: "breaking",
+                path: statusLabel,
+                expected: `one of ${Object.keys(spec.machine.next).join(", ")}`,
+                actual: describeValue(status),
+                message: OUTSIDE_ENUM,
+              });
+            snapshot(spec.label, { status: res.status, body: res.body });
+            const first = enumDrift[0];
+            throw new ScenarioAbort(
+              first && !unknown
+                ? `${first.path} is ${first.actual}, outside the documented set`
+                : `${statusLabel} is ${describeValue(status)}, outside the documented set`,
+            );
+          }
           if (spec.machine.terminal.includes(s)) {
             findings.push(...checkStatusSequence(spec.machine, seen, statusLabel));
             snapshot(spec.label, { status: res.status, body: res.body });
             return res;
           }
         }
-        if (Date.now() - started + wait > options.poll.timeoutMs) {
+        const overEmulated =
+          target.drives(provider) && emulated >= (options.poll.maxEmulatedMs ?? Number.POSITIVE_INFINITY);
+        if (Date.now() - started > options.poll.timeoutMs || overEmulated) {
           findings.push(...checkStatusSequence(spec.machine, seen, statusLabel));
           findings.push({
             check: "behaviour",
             severity: "breaking",
             path: statusLabel,
-            expected: `a terminal status (${spec.machine.terminal.join(", ")}) within ${options.poll.timeoutMs} ms`,
+            expected: `a terminal status (${spec.machine.terminal.join(", ")}) within ${overEmulated ? `${emulated} ms of emulated time` : `${options.poll.timeoutMs} ms`}`,
             actual: seen.length
               ? `${seen.join(" → ")} after ${Date.now() - started} ms`
               : `no status (HTTP ${res.status})`,
@@ -136,7 +170,11 @@ export function createScenarioContext<P extends ProviderName>(options: {
           });
           throw new ScenarioAbort("polling timed out");
         }
-        await sleep(wait);
+        const step = target.drives(provider)
+          ? wait
+          : Math.min(wait, Math.max(1, options.poll.timeoutMs - (Date.now() - started)));
+        await target.elapse(provider, step);
+        emulated += step;
         wait = Math.min(wait * 2, options.poll.maxIntervalMs);
       }
     },

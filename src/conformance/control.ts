@@ -15,6 +15,21 @@ export interface ControlPlane {
   strictKeys(): Promise<boolean>;
   /** The providers the emulator serves. */
   providers(): Promise<string[]>;
+  /** The providers it serves and how its clock runs (`GET /__emulator/health`). */
+  health(): Promise<EmulatorHealth>;
+  /** Moves the emulator's clock forward by `ms` (`POST /__emulator/clock/advance`). */
+  advanceClock(ms: number): Promise<void>;
+  /** A control route with a JSON body, e.g. `tams/apps/ID` (`PUT` unless `method` says). */
+  put(path: string, body: unknown, method?: "PUT" | "POST"): Promise<void>;
+  /** A provider-specific control route read as JSON (`GET`). */
+  get(path: string): Promise<{ status: number; body: Record<string, unknown> }>;
+}
+
+/** What `GET /__emulator/health` answers. */
+export interface EmulatorHealth {
+  providers: string[];
+  /** `realtime`, `instant` or `manual` (absent on emulators that do not say). */
+  clock?: string;
 }
 
 /** Builds a control-plane client for an emulator root such as `http://127.0.0.1:4000`. */
@@ -24,7 +39,7 @@ export function createControlPlane(root: string, doFetch: FetchLike): ControlPla
     const res = await doFetch(url(path));
     return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
   };
-  return {
+  const control: ControlPlane = {
     async setBalance(key, balance) {
       const res = await doFetch(url(`tenants/${encodeURIComponent(key)}`), {
         method: "PUT",
@@ -45,10 +60,32 @@ export function createControlPlane(root: string, doFetch: FetchLike): ControlPla
       return body.strictKeys === true;
     },
     async providers() {
+      return (await control.health()).providers;
+    },
+    async health() {
       const { status, body } = await getJson("health");
       if (status !== 200 || !Array.isArray(body.providers))
         throw new Error(`no emulator control plane at ${url("health")} (HTTP ${status})`);
-      return body.providers as string[];
+      return {
+        providers: body.providers as string[],
+        ...(typeof body.clock === "string" ? { clock: body.clock } : {}),
+      };
     },
+    async advanceClock(ms) {
+      await control.put("clock/advance", { ms: Math.max(0, Math.round(ms)) }, "POST");
+    },
+    async put(path, json, method = "PUT") {
+      const res = await doFetch(url(path), {
+        method,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(json),
+      });
+      if (!res.ok)
+        throw new Error(
+          `control plane refused ${method} /__emulator/${path}: HTTP ${res.status} ${await res.text()}`,
+        );
+    },
+    get: getJson,
   };
+  return control;
 }

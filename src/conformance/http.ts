@@ -93,3 +93,53 @@ export async function download(options: ClientOptions, url: string): Promise<Dow
     bytes: Buffer.from(await res.arrayBuffer()),
   };
 }
+
+/** An error code worth naming from a cause chain (`ECONNREFUSED`, `ENOTFOUND`, a TLS code...). */
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * Says why a request failed, with the network cause `fetch` hides in `err.cause`
+ * (`fetch failed` alone names nothing): `fetch failed: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:1)`.
+ * @example describeError(new TypeError("fetch failed", { cause: { code: "ENOTFOUND", message: "getaddrinfo ENOTFOUND x" } }))
+ */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const parts = [err.message];
+  let cause: unknown = err.cause;
+  for (let depth = 0; cause !== undefined && cause !== null && depth < 4; depth++) {
+    const code = codeOf(cause);
+    const message = cause instanceof Error ? cause.message : typeof cause === "string" ? cause : "";
+    const text = code && !message.includes(code) ? `${code} (${message})` : message || code;
+    if (text && !parts.includes(text)) parts.push(text);
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return parts.join(": ");
+}
+
+/** Thrown when a request gets no answer in time; `code` is `ETIMEDOUT` like Node's own. */
+export class RequestTimeout extends Error {
+  override readonly name = "RequestTimeout";
+  readonly code = "ETIMEDOUT";
+}
+
+/**
+ * Wraps a fetch so every request gives up after `ms` with a {@link RequestTimeout} naming the URL.
+ * @example const f = withTimeout(fetch, 30_000);
+ */
+export function withTimeout(doFetch: FetchLike, ms: number): FetchLike {
+  return async function fetchWithTimeout(input, init) {
+    const signal = AbortSignal.timeout(ms);
+    try {
+      return await doFetch(input, { ...init, signal });
+    } catch (err) {
+      if (signal.aborted) {
+        const url = input instanceof Request ? input.url : String(input);
+        throw new RequestTimeout(`timeout: no answer within ${ms} ms from ${url}`, { cause: err });
+      }
+      throw err;
+    }
+  };
+}

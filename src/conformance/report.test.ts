@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMatrix, toJunitReport } from "./report.js";
+import { formatMatrix, toJsonReport, toJunitReport } from "./report.js";
 import type { RunResult, ScenarioResult } from "./run.js";
 
 const result = (over: Partial<ScenarioResult>): ScenarioResult => ({
@@ -17,6 +17,8 @@ const result = (over: Partial<ScenarioResult>): ScenarioResult => ({
 
 const run: RunResult = {
   target: "emulator",
+  counts: { pass: 0, drift: 1, error: 1, skipped: 1 },
+  durationMs: 1234,
   breaking: 1,
   exitCode: 1,
   results: [
@@ -41,13 +43,22 @@ const run: RunResult = {
 describe("reports", () => {
   it("JUnit: a suite per provider, a failure per drifted scenario, skipped and error elements, escaped text", () => {
     const xml = toJunitReport(run);
-    expect(xml).toMatch(/<testsuites name="conformance" tests="3" failures="1" errors="1">/);
+    expect(xml).toMatch(
+      /<testsuites name="conformance" tests="3" failures="1" errors="1" skipped="1" time="1.234">/,
+    );
     expect(xml).toMatch(/<testsuite name="aitubo" tests="2" failures="1" errors="0" skipped="1"/);
     expect(xml).toMatch(
       /<failure message="1 breaking finding\(s\)">breaking schema create: data.consumedCredit: documented field is missing &lt;&amp;&gt;/,
     );
     expect(xml).toMatch(/<skipped message="provider not registered"\/>/);
     expect(xml).toMatch(/<testsuite name="tams"[^>]*errors="1"[\s\S]*<error message="fetch failed">/);
+  });
+
+  it("JSON: the run with its pass/drift/error/skipped counts and duration", () => {
+    const json = JSON.parse(toJsonReport(run));
+    expect(json.counts).toEqual({ pass: 0, drift: 1, error: 1, skipped: 1 });
+    expect(json.durationMs).toBe(1234);
+    expect(json.results).toHaveLength(3);
   });
 
   it("matrix: one row per scenario, one column per provider, then every finding with where, expected and seen", () => {

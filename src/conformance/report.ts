@@ -83,17 +83,17 @@ export function formatMatrix(run: RunResult): string {
       );
     }
   }
-  const counts: Partial<Record<Outcome, number>> = {};
-  for (const r of run.results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+  const { counts } = run;
   lines.push("");
   lines.push(
-    `${run.results.length} scenarios: ${counts.pass ?? 0} passed, ${counts.drift ?? 0} drifted, ` +
-      `${counts.error ?? 0} errored, ${counts.skipped ?? 0} skipped; ${run.breaking} breaking findings`,
+    `${run.results.length} scenarios: ${counts.pass} passed, ${counts.drift} drifted, ` +
+      `${counts.error} errored, ${counts.skipped} skipped; ${run.breaking} breaking findings ` +
+      `(${(run.durationMs / 1000).toFixed(1)} s)`,
   );
   return lines.join("\n");
 }
 
-/** The JSON report (`--json F`). */
+/** The JSON report (`--json F`): the run, its outcome counts (`counts.pass`...) and when it was made. */
 export function toJsonReport(run: RunResult): string {
   return `${JSON.stringify({ ...run, generatedAt: new Date().toISOString() }, null, 2)}\n`;
 }
@@ -104,10 +104,10 @@ const xml = (s: string) =>
 /** The JUnit XML report (`--junit F`): a suite per provider, a case per scenario. */
 export function toJunitReport(run: RunResult): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const failures = run.results.filter((r) => r.outcome === "drift").length;
-  const errors = run.results.filter((r) => r.outcome === "error").length;
+  const { drift, error, skipped } = run.counts;
   out.push(
-    `<testsuites name="conformance" tests="${run.results.length}" failures="${failures}" errors="${errors}">`,
+    `<testsuites name="conformance" tests="${run.results.length}" failures="${drift}" errors="${error}" ` +
+      `skipped="${skipped}" time="${run.durationMs / 1000}">`,
   );
   for (const p of PROVIDER_NAMES) {
     const rs = run.results.filter((r) => r.provider === p);

@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { createScenarioContext, type PollOptions } from "./context.js";
 import { type Finding, isBreaking } from "./findings.js";
+import { describeError } from "./http.js";
 import { pathMatches } from "./json-path.js";
 import { createNormalizer } from "./normalizers.js";
 import type { ProviderName } from "./providers.js";
@@ -28,10 +29,14 @@ import type { Target } from "./targets.js";
 /** Where recordings live by default: the package's `fixtures/` (same relative place from src/ and dist/). */
 export const DEFAULT_FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/", import.meta.url));
 
-/** Default polling: patient live (2 s per image is the docs' own figure), quick on emulators. */
-export const DEFAULT_POLL: Readonly<Record<"live" | "emulator", PollOptions>> = {
+/**
+ * Default polling: patient live (2 s per image is the docs' own figure), quick on emulators. On a
+ * driven emulator the intervals are emulated time the clock is advanced by, not waited for.
+ */
+export const DEFAULT_POLL: Readonly<Record<"live" | "emulator" | "driven", PollOptions>> = {
   live: { timeoutMs: 180_000, intervalMs: 2_000, maxIntervalMs: 5_000 },
   emulator: { timeoutMs: 30_000, intervalMs: 50, maxIntervalMs: 1_000 },
+  driven: { timeoutMs: 30_000, intervalMs: 500, maxIntervalMs: 4_000, maxEmulatedMs: 600_000 },
 };
 
 /** How a scenario ended. */
@@ -54,10 +59,22 @@ export interface ScenarioResult {
   recording: "written" | "compared" | "none";
 }
 
+/** How many scenarios ended each way. */
+export interface OutcomeCounts {
+  pass: number;
+  drift: number;
+  error: number;
+  skipped: number;
+}
+
 /** A whole run. */
 export interface RunResult {
   target: string;
   results: ScenarioResult[];
+  /** Scenarios per outcome. */
+  counts: OutcomeCounts;
+  /** Wall-clock time of the whole run. */
+  durationMs: number;
   /** Count of breaking findings across all scenarios. */
   breaking: number;
   /** 0 only when no scenario drifted or errored. */
@@ -82,6 +99,11 @@ export interface RunOptions {
   record?: boolean;
   fixturesDir?: string;
   poll?: Partial<PollOptions>;
+  /**
+   * Scenarios run at the same time (each on its own key). Default 1. Live, each provider's requests
+   * are spaced by its rate limit whatever this is.
+   */
+  concurrency?: number;
   /** Called before and after each scenario (the terminal report shows progress). */
   onProgress?: (event: { phase: "start"; item: PlanItem } | { phase: "end"; result: ScenarioResult }) => void;
 }
@@ -170,13 +192,14 @@ async function runOne(item: PlanItem, options: RunOptions): Promise<ScenarioResu
     return {
       ...base,
       outcome: "error",
-      reason: `could not get a key: ${(err as Error).message}`,
+      reason: `could not get a key: ${describeError(err)}`,
       findings: [],
       durationMs: Date.now() - started,
       recording: "none",
     };
   }
-  const poll = { ...DEFAULT_POLL[target.kind === "live" ? "live" : "emulator"], ...options.poll };
+  const pace = target.kind === "live" ? "live" : target.drives(scenario.provider) ? "driven" : "emulator";
+  const poll = { ...DEFAULT_POLL[pace], ...options.poll };
   const normalizer = createNormalizer({ secrets: [key], volatileKeys: scenario.volatileKeys });
   const { ctx, findings, snapshots } = createScenarioContext({
     provider: scenario.provider,
@@ -200,7 +223,7 @@ async function runOne(item: PlanItem, options: RunOptions): Promise<ScenarioResu
       aborted = err.message;
     } else {
       outcome = "error";
-      reason = err instanceof Error ? err.message : String(err);
+      reason = describeError(err);
     }
   }
   const durationMs = Date.now() - started;
@@ -245,23 +268,39 @@ async function runOne(item: PlanItem, options: RunOptions): Promise<ScenarioResu
 }
 
 /**
- * Runs a plan, one scenario after another (live APIs rate-limit; emulators are instant anyway).
+ * Runs a plan: `concurrency` scenarios at a time (default one after another), results in plan order.
  * @example
  * const target = await createTarget({ target: "emulator" });
- * const run = await runScenarios({ scenarios: ALL_SCENARIOS, target });
+ * const run = await runScenarios({ scenarios: ALL_SCENARIOS, target, concurrency: 4 });
  * await target.close();
  * process.exitCode = run.exitCode;
  */
 export async function runScenarios(options: RunOptions): Promise<RunResult> {
+  const started = Date.now();
   const plan = planRun(options);
-  const results: ScenarioResult[] = [];
-  for (const item of plan) {
-    options.onProgress?.({ phase: "start", item });
-    const result = await runOne(item, options);
-    results.push(result);
-    options.onProgress?.({ phase: "end", result });
-  }
+  const results: ScenarioResult[] = new Array(plan.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < plan.length) {
+      const i = next++;
+      const item = plan[i]!;
+      options.onProgress?.({ phase: "start", item });
+      const result = await runOne(item, options);
+      results[i] = result;
+      options.onProgress?.({ phase: "end", result });
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? 1, plan.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  const counts: OutcomeCounts = { pass: 0, drift: 0, error: 0, skipped: 0 };
+  for (const r of results) counts[r.outcome]++;
   const breaking = results.reduce((n, r) => n + r.findings.filter(isBreaking).length, 0);
-  const failed = results.some((r) => r.outcome === "drift" || r.outcome === "error");
-  return { target: options.target.label, results, breaking, exitCode: failed ? 1 : 0 };
+  return {
+    target: options.target.label,
+    results,
+    counts,
+    durationMs: Date.now() - started,
+    breaking,
+    exitCode: counts.drift + counts.error > 0 ? 1 : 0,
+  };
 }

@@ -77,6 +77,8 @@ export interface ScenarioContext<P extends ProviderName> {
   ): boolean;
   /** Checks a documented error: HTTP status, code, body schema; snapshots it. */
   checkError(label: string, schema: z.ZodType, res: ApiResponse, expected: ExpectedError): void;
+  /** Lets `ms` of job time pass: advances a driven emulator's clock, or waits (instant emulators, live). */
+  elapse(ms: number): Promise<void>;
   /** Polls until a terminal status (or the timeout), checking each answer and the status sequence. */
   poll(spec: PollSpec): Promise<ApiResponse>;
   /** Checks a charge against `src/credits`; `path` names where the charge was read. */

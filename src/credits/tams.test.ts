@@ -416,3 +416,19 @@ describe("estimateTamsStages: the doc's own request bodies", () => {
     );
   });
 });
+
+describe('regression: {"type": 1} stages', () => {
+  it("prices stage types given by number (proto order) as by name, and refuses an unknown number", () => {
+    const stages = (a: unknown, b: unknown) => [
+      { type: a, inputInitialize: { count: 2 } },
+      { type: b, diffusion: { width: 512, height: 512, steps: 20, sdModel: "600423083519508503" } },
+    ];
+    expect(estimateTamsStages(stages(1, 2)).total).toBe(
+      estimateTamsStages(stages("INPUT_INITIALIZE", "DIFFUSION")).total,
+    );
+    expect(() => estimateTamsStages(stages(1, 8))).toThrow(
+      /^stages\[1\]\.type: must be one of DEFAULT, INPUT_INITIALIZE/,
+    );
+    expect(() => estimateTamsStages(stages(0, 2))).toThrow(/^stages\[0\]\.type: must name a stage type/);
+  });
+});

@@ -33,11 +33,11 @@ import {
   asObject,
   describe,
   fieldPath,
-  getField,
   type JsonObject,
   type Read,
   readArray,
   readBool,
+  readEnum,
   readInt,
   readNumber,
   readObject,
@@ -84,6 +84,28 @@ export const TAMS_STAGE_BODIES = {
 
 /** A TAMS stage type, by its enum name. */
 export type TamsStageType = keyof typeof TAMS_STAGE_BODIES;
+
+/**
+ * Stage types in proto order, so that a number names one (`{"type": 2}` is DIFFUSION): the official
+ * types list DEFAULT..IMAGE_TO_INPAINT in this order [official types]; the doc adds
+ * IMAGE_TO_ANIMATE_DIFF and VIDEO_DIFFUSION after them [doc] (their numbers 6 and 7 are inferred).
+ */
+export const TAMS_STAGE_TYPES = [
+  "DEFAULT",
+  "INPUT_INITIALIZE",
+  "DIFFUSION",
+  "IMAGE_TO_UPSCALER",
+  "IMAGE_TO_ADETAILER",
+  "IMAGE_TO_INPAINT",
+  "IMAGE_TO_ANIMATE_DIFF",
+  "VIDEO_DIFFUSION",
+] as const;
+
+/**
+ * `videoDiffusion.generationMode`: DEFAULT, or FAST, the mode the billing page discounts [doc]
+ * (the enum's name and order are inferred: the API schema shows only "DEFAULT").
+ */
+export const TAMS_GENERATION_MODES = ["DEFAULT", "FAST"] as const;
 
 /**
  * ADETAILER's `adSteps` when a request leaves it out: the value the API schema's own example
@@ -164,19 +186,19 @@ const STEPS_PART = (steps: number) => `(CEIL(${steps} / 5) / 5)`;
 const PIXEL_PART = (w: number, h: number, k: number) => `CEIL(${w} * ${h} / 1024 / 1024 * ${k}) / 2`;
 
 function stageType(stage: JsonObject, path: string): TamsStageType {
-  const t = getField(stage, "type", path);
-  const names = Object.keys(TAMS_STAGE_BODIES);
+  const names = TAMS_STAGE_TYPES.slice(1);
+  const t = readEnum(stage, "type", path, TAMS_STAGE_TYPES);
   if (!t) throw new CreditsInputError(fieldPath(path, "type"), `is required, one of ${names.join(", ")}`);
-  if (typeof t.value !== "string" || !names.includes(t.value)) {
-    throw new CreditsInputError(t.path, `must be one of ${names.join(", ")}, got ${describe(t.value)}`);
-  }
-  return t.value as TamsStageType;
+  // DEFAULT is proto3's "unset": no stage of that type exists.
+  if (t.value === "DEFAULT")
+    throw new CreditsInputError(t.path, `must name a stage type (${names.join(", ")})`);
+  return t.value;
 }
 
 /**
  * Estimates the credits of a TAMS job from its `stages` array, exactly as `POST /v1/jobs` and
  * `POST /v1/jobs/credits` take it (camelCase or snake_case fields, int64 as strings or numbers,
- * enums by name). Throws {@link CreditsInputError} naming the field for input it cannot price.
+ * enums by name or number), or as the emulator has parsed it. Throws {@link CreditsInputError} naming the field for input it cannot price.
  *
  * @see ../shared/providers/docs/tensorart-tams.txt "Intro To Billing"
  * @example
@@ -544,7 +566,7 @@ function videoStage(
   ).value;
   const sdModel = readString(body, "sdModel", path)?.value;
   const family = (sdModel !== undefined ? options.videoModelOf?.(sdModel) : undefined) ?? sdModel ?? "";
-  const mode = readString(body, "generationMode", path)?.value ?? "DEFAULT";
+  const mode = readEnum(body, "generationMode", path, TAMS_GENERATION_MODES)?.value ?? "DEFAULT";
   const width = readInt(body, "width", path, { min: 0 })?.value;
   const height = readInt(body, "height", path, { min: 0 })?.value;
   // Image-to-video when a start/end frame is given (videoDiffusion.inp.args) or INPUT_INITIALIZE

@@ -1,6 +1,7 @@
 /**
  * The programmatic API: every registered provider (or a chosen few) in one server.
  */
+import { type Interception, type InterceptOptions, installInterception } from "../connect/intercept.js";
 import { createEmulatorServer, type EmulatorServer, type EmulatorServerOptions } from "./core/server.js";
 import { PROVIDERS } from "./registry.js";
 
@@ -10,14 +11,25 @@ export interface EmulatorsOptions extends EmulatorServerOptions {
   providers?: string[];
 }
 
+/** The emulators, with interception of the providers' real hosts. */
+export interface Emulators extends EmulatorServer {
+  /**
+   * Answers this process's requests to the providers' real hosts (`https://api.aitubo.ai/...`)
+   * in process, for Node's `fetch`, undici and `http`/`https`; other hosts are refused unless
+   * let through. Call `restore()` to undo.
+   */
+  interceptProviders(options?: InterceptOptions): Interception;
+}
+
 /**
  * Creates the emulators in process.
  * @example
  * const emulators = createEmulators({ clock: { mode: "instant" } });
  * const res = await emulators.fetch("/aitubo/api/job/models");   // in process, no port
  * const { url, close } = await emulators.listen({ port: 0 });       // or over HTTP
+ * const { restore } = emulators.interceptProviders();               // or at the real hosts
  */
-export function createEmulators(options: EmulatorsOptions = {}): EmulatorServer {
+export function createEmulators(options: EmulatorsOptions = {}): Emulators {
   const { providers, ...rest } = options;
   const unknown = (providers ?? []).filter((p) => !PROVIDERS.some((d) => d.name === p));
   if (unknown.length) {
@@ -26,5 +38,9 @@ export function createEmulators(options: EmulatorsOptions = {}): EmulatorServer 
     );
   }
   const chosen = providers ? PROVIDERS.filter((p) => providers.includes(p.name)) : PROVIDERS;
-  return createEmulatorServer(chosen, rest);
+  const server = createEmulatorServer(chosen, rest);
+  return Object.assign(server, {
+    interceptProviders: (interceptOptions?: InterceptOptions) =>
+      installInterception(server, interceptOptions),
+  });
 }

@@ -5,7 +5,8 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { ClockMode } from "./core/clock.js";
-import { faultRuleSchema } from "./core/faults.js";
+import { parseFaultConfig } from "./core/faults.js";
+import { StateDirError } from "./core/state-dir.js";
 import { createEmulators } from "./create-emulators.js";
 import { PROVIDERS } from "./registry.js";
 
@@ -22,10 +23,16 @@ Serves every emulator on one port: http://HOST:PORT/<provider> (${PROVIDERS.map(
 and the control plane at http://HOST:PORT/__emulator.
 
   --port N                    port (default 4000; 0 picks a free one)
-  --host H                    host to bind (default 127.0.0.1)
+  --host H                    host to bind (default 127.0.0.1); off loopback the control plane
+                              needs an admin token
+  --admin-token T             token /__emulator/* requires ("Authorization: Bearer T" or
+                              "x-emulator-admin-token: T"); generated and printed when --host is
+                              not loopback and none is given
   --clock MODE                realtime (default) | instant | manual
   --speed N                   realtime only: emulated ms per wall ms (default 1)
   --start-credit N            balance of a key the first time it is seen (default 100000)
+  --seed N                    seed of the ids the real services make random (task ids, uuids);
+                              random per start unless given: the same seed replays a run
   --strict-keys               reject keys that were not registered (--key or PUT /__emulator/tenants/:key)
   --key KEY=BALANCE           register a key with a balance (repeatable)
   --providers a,b             serve only these providers
@@ -37,6 +44,8 @@ and the control plane at http://HOST:PORT/__emulator.
   --max-tenants N             keys kept; past it the least recently active unregistered one goes (default 10000)
   --max-upload-mb N           MiB of uploads kept; past it the oldest go (default 256)
   --journal-mb N              MiB of request journal kept; past it the oldest entries go (default 64)
+  --state-dir DIR             keep tenants, balances, jobs, uploads and results in DIR across
+                              restarts (created if missing; see the README's Reliability section)
   --quiet                     no banner, no log lines
   -h, --help                  this text`;
 
@@ -72,10 +81,12 @@ async function parse(argv: string[]) {
     options: {
       port: { type: "string" },
       host: { type: "string" },
+      "admin-token": { type: "string" },
       clock: { type: "string" },
       speed: { type: "string" },
       "start-credit": { type: "string" },
       "strict-keys": { type: "boolean" },
+      seed: { type: "string" },
       key: { type: "string", multiple: true },
       providers: { type: "string" },
       "provider-port": { type: "string", multiple: true },
@@ -87,6 +98,7 @@ async function parse(argv: string[]) {
       "max-upload-mb": { type: "string" },
       "journal-mb": { type: "string" },
       quiet: { type: "boolean" },
+      "state-dir": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -151,16 +163,9 @@ async function parse(argv: string[]) {
     } catch {
       throw new UsageError(`--faults: ${values.faults} is not valid JSON`);
     }
-    const rules = Array.isArray(json) ? json : (json as { rules?: unknown[] })?.rules;
-    if (!Array.isArray(rules)) throw new UsageError("--faults: expected an array of rules or {rules: [...]}");
-    rules.forEach((r, i) => {
-      const parsed = faultRuleSchema.safeParse(r);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new UsageError(`--faults: rules[${i}].${issue.path.join(".")}: ${issue.message}`);
-      }
-    });
-    faults = rules;
+    const config = parseFaultConfig(json);
+    if (!config.ok) throw new UsageError(`--faults: ${config.message}`);
+    faults = config.rules;
   }
   const positiveInt = (n: number) => Number.isInteger(n) && n >= 1 && n <= 1e9;
   const mib = (flag: string, value: string | undefined) => {
@@ -175,6 +180,15 @@ async function parse(argv: string[]) {
       journalBytes: mib("--journal-mb", values["journal-mb"]),
     }).filter(([, v]) => v !== undefined),
   );
+  const seed = number(
+    "--seed",
+    values.seed,
+    (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 31,
+    "an integer 0–2147483647",
+  );
+  const adminToken = values["admin-token"];
+  if (adminToken !== undefined && !/^[\x21-\x7e]{8,}$/.test(adminToken))
+    throw new UsageError("--admin-token expects at least 8 printable characters, no spaces");
   return {
     help: values.help ?? false,
     quiet: values.quiet ?? false,
@@ -185,6 +199,9 @@ async function parse(argv: string[]) {
       startCredit,
       strictKeys: values["strict-keys"] ?? false,
       keys,
+      adminToken,
+      seed,
+      ...(values["state-dir"] !== undefined ? { stateDir: values["state-dir"] } : {}),
       faults: faults as never,
       limits,
       providerOptions: {
@@ -220,9 +237,18 @@ export async function runServeCommand(
     return 0;
   }
   const log = opts.quiet ? undefined : (line: string) => io.stderr(`${line}\n`);
-  const emulators = createEmulators({ ...opts.emulators, log });
+  let emulators: ReturnType<typeof createEmulators>;
+  try {
+    emulators = createEmulators({ ...opts.emulators, log });
+  } catch (err) {
+    if (!(err instanceof StateDirError)) throw err;
+    io.stderr(`imagegen-emulators serve: --state-dir: ${err.message}\n`);
+    return 2;
+  }
+  let restored = 0;
   let listening: Awaited<ReturnType<typeof emulators.listen>>;
   try {
+    restored = await emulators.restored;
     listening = await emulators.listen(opts.listen);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -237,12 +263,26 @@ export async function runServeCommand(
     const width = Math.max(...emulators.providers.map((p) => p.length), "control".length) + 2;
     io.stdout(
       [
-        `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
+        `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}, seed ${emulators.settings.seed}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
         ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
         `  ${"control".padEnd(width)}${listening.url}/__emulator`,
+        ...(opts.emulators.stateDir
+          ? [`  state kept in ${opts.emulators.stateDir} (${restored} change(s) restored)`]
+          : []),
+        ...(listening.adminToken
+          ? [
+              listening.adminTokenGenerated
+                ? `  the control plane is reachable off this machine: it needs the admin token ${listening.adminToken}`
+                : "  the control plane needs the admin token (--admin-token)",
+              `  (send "Authorization: Bearer <token>" or "x-emulator-admin-token: <token>")`,
+            ]
+          : []),
         "",
       ].join("\n"),
     );
+  } else if (listening.adminTokenGenerated) {
+    // Even quiet, a generated token must be said once, or nobody can use the control plane.
+    io.stdout(`admin token ${listening.adminToken}\n`);
   }
   await new Promise<void>((resolve) => {
     const stop = () => {

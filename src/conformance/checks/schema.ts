@@ -9,6 +9,13 @@ import { labelled, type PathSegment, valueAt } from "../json-path.js";
 
 type Issue = z.core.$ZodIssue;
 
+/** The message of every "value outside a documented enum" finding (polls stop at the first). */
+export const OUTSIDE_ENUM = "value outside the documented set";
+
+/** True for a finding that reports a value outside a documented enum. */
+export const isEnumDrift = (f: Finding): boolean =>
+  f.check === "schema" && f.severity === "breaking" && f.message === OUTSIDE_ENUM;
+
 /** Turns zod issues into findings; unions are resolved to their closest branch. */
 function findingsOf(issues: readonly Issue[], root: unknown, label: string, base: PathSegment[]): Finding[] {
   const out: Finding[] = [];
@@ -49,7 +56,7 @@ function findingsOf(issues: readonly Issue[], root: unknown, label: string, base
           path: at,
           expected: `one of ${values.map((v) => JSON.stringify(v)).join(" | ")}`,
           actual: describeValue(seen),
-          message: "value outside the documented set",
+          message: OUTSIDE_ENUM,
         });
       } else out.push(...(best ?? []));
     } else if (issue.code === "invalid_type") {
@@ -69,7 +76,7 @@ function findingsOf(issues: readonly Issue[], root: unknown, label: string, base
         path: at,
         expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(" | ")}`,
         actual: describeValue(seen),
-        message: "value outside the documented set",
+        message: OUTSIDE_ENUM,
       });
     } else {
       out.push({

@@ -16,6 +16,7 @@ import type {
   AituboModelList,
   AituboProfile,
   AituboSegment,
+  AituboTransformList,
   AituboUpload,
 } from "../schemas/aitubo.js";
 
@@ -49,6 +50,17 @@ export interface AituboUpscaleBody {
   [extra: string]: unknown;
 }
 
+/** The body of `POST /api/transform/create-headshot` [doc]. */
+export interface AituboHeadshotBody {
+  imagePath: string;
+  transformId: string;
+  width?: number;
+  height?: number;
+  keepHair?: boolean;
+  keepPose?: boolean;
+  [extra: string]: unknown;
+}
+
 /** The Aitubo client. */
 export interface AituboClient {
   readonly options: ClientOptions;
@@ -65,6 +77,10 @@ export interface AituboClient {
   upscale(body: AituboUpscaleBody): Promise<ApiResponse<AituboCreate>>;
   segment(image: string): Promise<ApiResponse<AituboSegment>>;
   profile(): Promise<ApiResponse<AituboProfile>>;
+  /** `GET /api/transform/list`: the headshot transforms by tag. */
+  listTransforms(): Promise<ApiResponse<AituboTransformList>>;
+  /** `POST /api/transform/create-headshot`: a job, polled like any other. */
+  createHeadshot(body: AituboHeadshotBody): Promise<ApiResponse<AituboCreate>>;
   /** Downloads a result: `domain` joined with a relative path, or an absolute URL as is. */
   download(domain: string, path: string): Promise<Download>;
 }
@@ -103,6 +119,9 @@ export function createAituboClient(options: ClientOptions): AituboClient {
     segment: (image) =>
       send(options, { method: "POST", path: "/api/art/segment", json: { image }, headers: auth() }),
     profile: () => send(options, { method: "GET", path: "/api/user/profile", headers: auth() }),
+    listTransforms: () => send(options, { method: "GET", path: "/api/transform/list", headers: auth() }),
+    createHeadshot: (body) =>
+      send(options, { method: "POST", path: "/api/transform/create-headshot", json: body, headers: auth() }),
     download: (domain, path) =>
       download(
         options,

@@ -118,10 +118,11 @@ export const aituboJobSchema = envelope(
   }),
 );
 
-/** `GET /api/job/list` [doc]. */
+/** `GET /api/job/list` [doc]; `total` as the model list has it [inferred]. */
 export const aituboJobListSchema = envelope(
   z.strictObject({
     domain: z.string(),
+    total: int().optional(),
     jobs: z.array(
       z.strictObject({
         id: z.string(),
@@ -162,6 +163,28 @@ export const aituboProfileSchema = envelope(
   }),
 );
 
+/** `GET /api/transform/list` [doc]: transforms keyed by tag. */
+export const aituboTransformListSchema = envelope(
+  z.strictObject({
+    domain: z.string(),
+    tags: z.array(z.string()),
+    transform: z.record(
+      z.string(),
+      z.array(
+        z.strictObject({
+          id: z.string(),
+          name: z.string(),
+          image: z.string(),
+          art: z.string(),
+          cost: z.number(),
+          pro: z.boolean(),
+          tag: z.string(),
+        }),
+      ),
+    ),
+  }),
+);
+
 /** Parsed shapes, for the client's return types. */
 export type AituboModelList = z.infer<typeof aituboModelListSchema>;
 export type AituboControlModels = z.infer<typeof aituboControlModelsSchema>;
@@ -171,3 +194,4 @@ export type AituboJob = z.infer<typeof aituboJobSchema>;
 export type AituboJobList = z.infer<typeof aituboJobListSchema>;
 export type AituboSegment = z.infer<typeof aituboSegmentSchema>;
 export type AituboProfile = z.infer<typeof aituboProfileSchema>;
+export type AituboTransformList = z.infer<typeof aituboTransformListSchema>;

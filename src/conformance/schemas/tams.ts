@@ -71,6 +71,27 @@ const workflowFinishItem = z.strictObject({
   finishedNodes: z.record(z.string(), z.boolean()).optional(),
 });
 
+/** `stages[]` of runningInfo, successInfo and failedInfo [official types] `TamsApiStageInfo`. */
+const stageInfo = z.strictObject({
+  stageIndex: int64().optional(),
+  processingImages: z
+    .array(z.strictObject({ resourceImage: resourceImage.optional(), progress: z.number().int().optional() }))
+    .optional(),
+});
+
+/** `successInfo.imageExifMetaMap`: image id → `{meta: {FileSize, ImageSize, MIMEType, Seed}}`, strings [public client]. */
+const imageExifMetaMap = z.record(
+  z.string(),
+  z.strictObject({
+    meta: z.strictObject({
+      FileSize: z.string().optional(),
+      ImageSize: z.string().optional(),
+      MIMEType: z.string().optional(),
+      Seed: z.string().optional(),
+    }),
+  }),
+);
+
 /** The job object [doc]. */
 export const tamsJobObjectSchema = z.strictObject({
   id: int64(),
@@ -81,13 +102,12 @@ export const tamsJobObjectSchema = z.strictObject({
     .strictObject({
       reason: z.string().optional(),
       code: z.enum(["DEFAULT", "TRANSITORY_ERROR", "FATAL_ERROR"]).optional(),
+      stages: z.array(stageInfo).optional(),
     })
     .optional(),
   runningInfo: z
     .strictObject({
-      processingImages: z
-        .array(z.strictObject({ resourceImage: resourceImage.optional(), progress: z.number().optional() }))
-        .optional(),
+      stages: z.array(stageInfo).optional(),
       workflowFinishItem: workflowFinishItem.optional(),
     })
     .optional(),
@@ -95,6 +115,8 @@ export const tamsJobObjectSchema = z.strictObject({
     .strictObject({
       images: z.array(resourceImage).optional(),
       videos: z.array(resourceImage).optional(),
+      stages: z.array(stageInfo).optional(),
+      imageExifMetaMap: imageExifMetaMap.optional(),
       workflowFinishItem: workflowFinishItem.optional(),
     })
     .optional(),
@@ -118,7 +140,14 @@ export const tamsTemplateSchema = z.strictObject({
   name: z.string(),
   fields: z.strictObject({
     fieldAttrs: z.array(
-      z.strictObject({ nodeId: z.string(), fieldName: z.string(), fieldValue: z.unknown().optional() }),
+      z.strictObject({
+        nodeId: z.string(),
+        fieldName: z.string(),
+        fieldValue: z.unknown().optional(),
+        // [public client] TensorArt's ComfyUI node reads these.
+        nodeName: z.string().optional(),
+        inputString: z.string().optional(),
+      }),
     ),
   }),
 });
@@ -143,6 +172,19 @@ export const tamsResourceSchema = z.strictObject({
   headers: z.record(z.string(), z.string()),
 });
 
+/** `POST /v1/resource/image/sts` [official types]: OSS form-upload credentials, all strings. */
+export const tamsStsResourceSchema = z.strictObject({
+  resourceId: z.string(),
+  accessId: z.string().optional(),
+  signature: z.string().optional(),
+  host: z.string(),
+  expire: z.string().optional(),
+  callback: z.string().optional(),
+  filePath: z.string().optional(),
+  policy: z.string().optional(),
+  securityToken: z.string().optional(),
+});
+
 /** `POST /v1/controlnet/detect` [doc]: `result` is an object the docs do not detail. */
 export const tamsDetectSchema = z.strictObject({ result: z.record(z.string(), z.unknown()) });
 
@@ -159,4 +201,5 @@ export const tamsErrorSchema = z.strictObject({
 /** Parsed shapes. */
 export type TamsJob = z.infer<typeof tamsJobSchema>;
 export type TamsResource = z.infer<typeof tamsResourceSchema>;
+export type TamsStsResource = z.infer<typeof tamsStsResourceSchema>;
 export type TamsTemplate = z.infer<typeof tamsTemplateSchema>;

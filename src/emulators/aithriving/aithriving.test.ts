@@ -108,6 +108,17 @@ describe("auth", () => {
     expect(await balanceOf("other")).toBe(4);
   });
 
+  it("regression: the key in the Authentication header (the doc's header table) was not read", async () => {
+    server = aithrivingServer({ keys: { "table-key": 10 } });
+    const res = await server.fetch("/aithriving/api/generate/core", {
+      method: "POST",
+      headers: { authentication: "table-key", "content-type": "application/json" },
+      body: JSON.stringify({ prompt: "x" }),
+    });
+    expect(await res.json()).toMatchObject({ code: 0 });
+    expect(await balanceOf("table-key")).toBe(4);
+  });
+
   it("refuses a request without a key in AIThriving's envelope (HTTP 200, code -1)", async () => {
     server = aithrivingServer();
     const res = await send(server, { path: "/api/generate/basic/textToImage", key: null, json: t2i });

@@ -43,7 +43,7 @@ export const AITHRIVING_HTTP_STATUS: Record<AithrivingCode, number> = {
  */
 export const AITHRIVING_MESSAGES = {
   success: "success",
-  missingKey: "Authentication failed: send your API key in the Authorization header",
+  missingKey: "Authentication failed: send your API key in the Authorization (or Authentication) header",
   unknownKey: "Authentication failed: invalid API key",
   insufficientCredits: (needed: number, balance: number) =>
     `Insufficient credits: this request needs ${needed} credits, the balance is ${balance}`,

@@ -21,8 +21,13 @@ export const aithrivingProvider: ProviderDefinition = {
   name: "aithriving",
   title: "AIThriving",
   liveBaseUrl: "https://www.aithriving.com",
+  // [doc] www.aithriving.com; the bare domain [inferred] redirects there on the live site.
+  hosts: [{ host: "www.aithriving.com" }, { host: "aithriving.com" }],
   docs: "https://www.aithriving.com (API documentation pages of each app)",
-  identify: (c) => aithrivingKey(requestHeader(c, "authorization")),
+  // [doc] The header table names `Authentication`; every example sends `Authorization`: both are
+  // read, `Authorization` first when a request carries both.
+  identify: (c) =>
+    aithrivingKey(requestHeader(c, "authorization")) ?? aithrivingKey(requestHeader(c, "authentication")),
   create(ctx) {
     const routes = createAithrivingRoutes(ctx);
     return {

@@ -3,7 +3,13 @@
  * uploaded bytes), so the same seed and inputs give byte-identical images.
  */
 import { createHash } from "node:crypto";
-import { type ImageFormat, loadSharp, maskedComposite, renderPlaceholder } from "../core/images.js";
+import {
+  type ImageFormat,
+  inpaintPlaceholder,
+  loadSharp,
+  maskedComposite,
+  renderPlaceholder,
+} from "../core/images.js";
 
 /** A stable id for a request, shown on the image: a hash of everything that shapes it. */
 export function requestId(parts: readonly unknown[], uploads: readonly Buffer[] = []): string {
@@ -61,8 +67,8 @@ export async function renderErase(image: Buffer, mask: Buffer, format: ImageForm
 }
 
 /**
- * Inpaint: the masked region shows a placeholder of the prompt (at the image's size, seeded);
- * everything outside the mask is left exactly as it was.
+ * Inpaint: the masked region shows a placeholder of the prompt (at the image's size, seeded),
+ * captioned inside the region; everything outside the mask is left exactly as it was.
  */
 export async function renderInpaint(
   image: Buffer,
@@ -70,15 +76,14 @@ export async function renderInpaint(
   spec: Omit<GenerateSpec, "width" | "height" | "source" | "sourceWeight">,
   size: { width: number; height: number },
 ): Promise<Buffer> {
-  const fill = await renderPlaceholder({
+  return inpaintPlaceholder(image, mask, {
     width: size.width,
     height: size.height,
-    format: "png",
+    format: spec.format,
     seed: spec.seed,
     prompt: spec.prompt,
     jobId: spec.id,
     label: spec.label,
     params: spec.params,
   });
-  return maskedComposite(image, fill, mask, spec.format);
 }

@@ -42,7 +42,11 @@ export async function readJsonBody(c: EmulatorContext): Promise<ReadBody> {
   if (isForm(c.req.header("content-type"))) return readForm(c);
   const text = await c.req.text();
   const parsed = parseJsonText(text);
-  if (!parsed.ok) aithrivingError("INVALID_PARAMETER", AITHRIVING_MESSAGES.notJson);
+  if (!parsed.ok)
+    aithrivingError(
+      "INVALID_PARAMETER",
+      parsed.tooDeep ? `request body ${parsed.problem}` : AITHRIVING_MESSAGES.notJson,
+    );
   const value = parsed.value;
   if (typeof value !== "object" || value === null || Array.isArray(value))
     aithrivingError("INVALID_PARAMETER", AITHRIVING_MESSAGES.notAnObject);

@@ -12,7 +12,6 @@ import {
   estimateAithriving,
   isCreditsInputError,
 } from "../../credits/index.js";
-import { seededRandom } from "../core/images.js";
 import {
   directivesOf,
   type EmulatorContext,
@@ -283,8 +282,8 @@ export interface AithrivingOptions {
 export function createAithrivingRoutes(ctx: ProviderContext): { app: Hono<EmulatorEnv>; reset(): void } {
   const options = ctx.options as AithrivingOptions;
   const app = new Hono<EmulatorEnv>();
-  // Random seeds come from a seeded sequence, so a run of the emulator can be replayed.
-  let randomSeeds = seededRandom("aithriving-seeds");
+  // Random seeds come from the server's seed: different per start, reproducible with --seed.
+  const randomSeeds = ctx.random("seeds");
   const pickSeed = () => 1 + Math.floor(randomSeeds() * MAX_SEED);
 
   const price = (endpoint: AithrivingEndpoint, body: Record<string, unknown>): number => {
@@ -339,8 +338,7 @@ export function createAithrivingRoutes(ctx: ProviderContext): { app: Hono<Emulat
 
   return {
     app,
-    reset() {
-      randomSeeds = seededRandom("aithriving-seeds");
-    },
+    // The seed stream restarts with the server's full reset.
+    reset() {},
   };
 }

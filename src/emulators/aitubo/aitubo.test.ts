@@ -195,13 +195,13 @@ describe("text to image", () => {
     expect((await strip(fa)).equals(await strip(fb))).toBe(true);
   });
 
-  it("needs a key to create; polling works without one, and another tenant's key cannot see the job", async () => {
+  it("needs a key to create; polling works without one; an unknown job id is 404", async () => {
     expect((await server.fetch("/aitubo/api/job/create", { method: "POST", body: "{}" })).status).toBe(401);
     const { data } = await json(post("/api/job/create", { prompt: "x", modelId: DREAMSHAPER }));
     expect((await get(`/api/job/get?id=${data.id}`)).status).toBe(200);
-    const other = await get(`/api/job/get?id=${data.id}`, "someone-else");
-    expect(other.status).toBe(404);
-    expect(await other.json()).toMatchObject({ code: 404, info: expect.stringContaining(data.id) });
+    const missing = await get("/api/job/get?id=64351e4d567bcd86773dc841");
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 404, info: expect.stringContaining("64351e4d") });
   });
 
   it("refuses with code 1000 when credit is short, charging nothing and creating nothing", async () => {
@@ -244,8 +244,8 @@ describe("bad input to create: the envelope names the field; nothing is charged 
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ["missing prompt", { modelId: DREAMSHAPER }, /^prompt is required/],
     ["empty prompt", { prompt: "  ", modelId: DREAMSHAPER }, /^prompt /],
-    ["no model and no controlModel", { prompt: "x" }, /^modelId is required/],
-    ["unknown model", { prompt: "x", modelId: "000000000000000000000000" }, /^modelId .* not a known model/],
+    ["malformed model id", { prompt: "x", modelId: "dreamshaper" }, /^modelId must be a model id: 24 hex/],
+    ["model id one short", { prompt: "x", modelId: DREAMSHAPER.slice(1) }, /^modelId must be a model id/],
     ["steps 9", { prompt: "x", modelId: DREAMSHAPER, steps: 9 }, /^steps must be >= 10/],
     ["steps 51", { prompt: "x", modelId: DREAMSHAPER, steps: 51 }, /^steps must be <= 50/],
     ["steps 20.5", { prompt: "x", modelId: DREAMSHAPER, steps: 20.5 }, /^steps must be an integer/],
@@ -271,11 +271,6 @@ describe("bad input to create: the envelope names the field; nothing is charged 
       "controlModel unknown",
       { prompt: "x", controlModel: "sketchy", imagePath: "http://a/b.png" },
       /^controlModel must be one of/,
-    ],
-    [
-      "controlModel without image",
-      { prompt: "x", controlModel: "canny" },
-      /^imagePath is required with controlModel/,
     ],
     [
       "controlModel with a non-ControlNet model",
@@ -430,7 +425,10 @@ describe("upscale, segment, profile, headshots, job list", () => {
     const up = await json(
       post("/api/job/upscale", { imagePath: art.path, upscaleFactor: 2, artId: art.artId }),
     );
-    expect(up).toMatchObject({ code: 0, data: { id: expect.any(String), consumedCredit: 10 } });
+    expect(up).toMatchObject({
+      code: 0,
+      data: { id: expect.any(String), consumedCredit: 10, subCredit: 10 },
+    });
     const before = await json(get("/api/job/list?pageIndex=1&pageSize=10", KEY));
     expect(before.data.jobs[0].arts[0].images.map((i: { spec: string }) => i.spec)).toEqual(["o"]);
     settle();
@@ -487,5 +485,157 @@ describe("upscale, segment, profile, headshots, job list", () => {
       transformId: "nope",
     });
     expect((await bad.json()).info).toMatch(/^transformId nope/);
+  });
+});
+
+describe("real clients run unchanged (issue 10)", () => {
+  /** Creates a one-image job, lets it finish, and returns its job view and its first image. */
+  async function run(body: Record<string, unknown>, key = KEY) {
+    const created = await json(post("/api/job/create", { count: 1, ...body }, key));
+    expect(created).toMatchObject({ code: 0 });
+    settle();
+    const job = (await json(get(`/api/job/get?id=${created.data.id}`))).data;
+    const r = job.result.data;
+    return { job, image: await download(r.domain + r.images[0]) };
+  }
+
+  it("regression: a well-formed model id the catalog lacks was refused", async () => {
+    // Ids public clients hard-code from the live catalog.
+    const [a, b] = ["657d044d91ee83b5d3c5894e", "65153a1d6173e0279c96d006"];
+    const listed = await json(get("/api/model/list?pageSize=100"));
+    expect(listed.data.models.map((m: { id: string }) => m.id)).not.toContain(a);
+    const text = await readImageParams((await run({ prompt: "a fox", modelId: a })).image);
+    expect(text).toMatchObject({ modelId: a, modelName: expect.any(String), derivedFromSource: false });
+    // Deterministic: the same id is the same model; another id is another model.
+    expect((await readImageParams((await run({ prompt: "again", modelId: a })).image))?.modelName).toBe(
+      text?.modelName,
+    );
+    expect((await readImageParams((await run({ prompt: "b", modelId: b })).image))?.modelName).not.toBe(
+      text?.modelName,
+    );
+    // Every kind of job: img2img, ControlNet, inpaint.
+    const up = (await json(upload(await solidPng(512, 512)))).data.path;
+    const mask = (await json(upload(await solidPng(512, 512, "#ffffff")))).data.path;
+    for (const extra of [
+      { imagePath: up },
+      { imagePath: up, controlModel: "depth" },
+      { imagePath: up, maskImage: mask },
+    ]) {
+      const { job, image } = await run({ prompt: "derived", modelId: a, imageFormat: "webp", ...extra });
+      expect(job).toMatchObject({ status: 2, args: { modelId: a } });
+      expect((await sharp(image).metadata()).format).toBe("webp");
+      // The metadata names the file's real format (inpaint and ControlNet said png before).
+      expect(await readImageParams(image)).toMatchObject({
+        modelId: a,
+        format: "webp",
+        derivedFromSource: true,
+      });
+    }
+    // Listed among the tenant's used models.
+    const used = await json(get("/api/model/list?type=used&pageSize=100", KEY));
+    expect(used.data.models.map((m: { id: string }) => m.id)).toEqual(expect.arrayContaining([a, b]));
+  });
+
+  it("regression: a create without modelId was refused (the Go SDK sends a prompt alone)", async () => {
+    const { job, image } = await run({ prompt: "A cat sleeps on the plane" });
+    expect(job.status).toBe(2);
+    expect(await readImageParams(image)).toMatchObject({ modelId: DREAMSHAPER, modelName: "DreamShaper" });
+  });
+
+  it("regression: empty imagePath, maskImage and controlModel were refused instead of read as unset", async () => {
+    const { job, image } = await run({
+      prompt: "plain text job",
+      modelId: DREAMSHAPER,
+      imagePath: "",
+      maskImage: "",
+      controlModel: "",
+    });
+    expect(job.args).not.toHaveProperty("imagePath");
+    expect(job.args).not.toHaveProperty("controlModel");
+    expect(await readImageParams(image)).toMatchObject({ derivedFromSource: false });
+  });
+
+  it("regression: the Go SDK's model list query (empty type, kind, name, baseModel) was refused", async () => {
+    const goSdk = await get("/api/model/list?pageIndex=1&pageSize=20&type=&kind=&name=&baseModel=");
+    expect(goSdk.status).toBe(200);
+    expect(await goSdk.json()).toEqual(await json(get("/api/model/list?pageIndex=1&pageSize=20")));
+    const jobs = await get("/api/job/list?pageIndex=&pageSize=", KEY);
+    expect(await jobs.json()).toMatchObject({ code: 0, data: { total: 0 } });
+  });
+
+  it("regression: controlModel outside the ControlNet list on a text job was refused (it is ignored)", async () => {
+    // A public bot sends controlModel "checkpoint" with a prompt alone.
+    const { job } = await run({ prompt: "a castle", modelId: DREAMSHAPER, controlModel: "checkpoint" });
+    expect(job.status).toBe(2);
+    expect(job.args).not.toHaveProperty("controlModel");
+    // With an image, ControlNet applies and the value must be one of the list.
+    const withImage = await post("/api/job/create", {
+      prompt: "x",
+      controlModel: "checkpoint",
+      imagePath: "https://example.com/a.png",
+    });
+    expect(withImage.status).toBe(400);
+    expect((await withImage.json()).info).toMatch(/^controlModel must be one of "canny"/);
+    expect(await balance()).toBe(150);
+  });
+
+  it("regression: polling a job with another key than its creator's was 404", async () => {
+    const { data } = await json(post("/api/job/create", { prompt: "x", modelId: DREAMSHAPER, count: 1 }));
+    const other = await get(`/api/job/get?id=${data.id}`, "another-bot-key");
+    expect(other.status).toBe(200);
+    expect((await other.json()).data).toMatchObject({ id: data.id, args: { prompt: "x" } });
+    // The key still names its own tenant elsewhere: the other key's job list is empty.
+    expect((await json(get("/api/job/list?pageIndex=1&pageSize=10", "another-bot-key"))).data.total).toBe(0);
+  });
+
+  it("regression: the upscale answer lacked subCredit, which job create carries", async () => {
+    const { job } = await run({ prompt: "to upscale", modelId: DREAMSHAPER });
+    const up = await json(
+      post("/api/job/upscale", {
+        imagePath: job.result.data.images[0],
+        upscaleFactor: 3,
+        artId: job.result.data.artIds[0],
+      }),
+    );
+    expect(up.data).toEqual({
+      id: expect.any(String),
+      credit: 140,
+      consumedCredit: 10,
+      subCredit: 10,
+    });
+  });
+
+  it("regression: /api/job/model/list, the path the doc's text names, was 404", async () => {
+    const alias = await get("/api/job/model/list");
+    expect(alias.status).toBe(200);
+    expect(await alias.json()).toEqual(await json(get("/api/job/models")));
+  });
+
+  it("regression: the doc's Image2Image example failed: its imagePath did not exist", async () => {
+    for (const key of [KEY, "a-brand-new-key"]) {
+      // The doc's body, verbatim.
+      const res = await post(
+        "/api/job/create",
+        {
+          imagePath: "images/tmp/cgqi1jntuq4000800040.png",
+          modelId: "642b977d2f2842537c09fe41",
+          prompt: "scene",
+          guidanceScale: 0.7,
+        },
+        key,
+      );
+      expect(await res.json()).toMatchObject({ code: 0, data: { consumedCredit: 40 } });
+    }
+    settle();
+    const served = await server.fetch("/aitubo/file/images/tmp/cgqi1jntuq4000800040.png");
+    expect(served.headers.get("content-type")).toBe("image/png");
+    const meta = await sharp(Buffer.from(await served.arrayBuffer())).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(["png", 512, 512]);
+    const jobs = (await json(get("/api/job/list?pageIndex=1&pageSize=10", KEY))).data.jobs;
+    const path = jobs[0].arts[0].images[0].path;
+    expect(await readImageParams(await download(`/aitubo/file/${path}`))).toMatchObject({
+      derivedFromSource: true,
+      prompt: "scene",
+    });
   });
 });

@@ -155,16 +155,62 @@ function build(f: Faker): AituboCatalog {
 }
 
 let catalog: Promise<AituboCatalog> | undefined;
+let fakerInstance: Faker | undefined;
 
 /** The catalog, built on first use (the same every time). */
 export function loadCatalog(): Promise<AituboCatalog> {
   // The en-only entry loads in a fraction of the time of the full package. Seeding the shared
   // instance is safe: build() runs synchronously right after, so nothing interleaves.
   catalog ??= import("@faker-js/faker/locale/en").then(({ faker }) => {
+    fakerInstance = faker;
     faker.seed(SEED);
     return build(faker);
   });
   return catalog;
+}
+
+/** [client] The shape of a real model id: a 24-hex MongoDB ObjectId (`657d044d91ee83b5d3c5894e`). */
+export const MODEL_ID_PATTERN = /^[0-9a-f]{24}$/i;
+
+/**
+ * [inferred] The model a create runs on when `modelId` is omitted (public clients, the Go SDK's own
+ * test among them, send a prompt alone): the doc's DreamShaper, a platform model that supports
+ * ControlNet, so the doc's ControlNet example (no `modelId`) runs on it too.
+ */
+export const DEFAULT_MODEL_ID = DOC_MODELS[1]!.id;
+
+const unlisted = new Map<string, AituboModel>();
+
+/**
+ * A model of the real id shape that the catalog lacks: real clients hard-code ids from the live
+ * catalog [client], which the emulator cannot know. It is made by faker seeded from the id, so the
+ * same id is always the same model; it supports ControlNet, since the live model might [inferred].
+ * Call after {@link loadCatalog} has resolved.
+ */
+export function unlistedModel(id: string): AituboModel {
+  const key = id.toLowerCase();
+  let model = unlisted.get(key);
+  if (!model) {
+    const f = fakerInstance!;
+    // 96 bits of id → three 32-bit seed words.
+    f.seed([0, 8, 16].map((i) => Number.parseInt(key.slice(i, i + 8), 16)));
+    model = makeModel(f, { id: key, type: "community", kind: "checkpoint", controlNet: true }, 0);
+    // A bounded memo: the model is a pure function of the id, so dropping it loses nothing.
+    if (unlisted.size >= 1000) unlisted.clear();
+    unlisted.set(key, model);
+  }
+  return model;
+}
+
+/**
+ * The model a create names: the default when absent, the catalog's when listed, an unlisted model
+ * for any other well-formed id; `undefined` for a malformed id (the caller refuses it).
+ */
+export function resolveModel(c: AituboCatalog, modelId: string | undefined): AituboModel | undefined {
+  const id = modelId ?? DEFAULT_MODEL_ID;
+  const listed = c.models.find((m) => m.id === id.toLowerCase());
+  if (listed) return listed;
+  return MODEL_ID_PATTERN.test(id) ? unlistedModel(id) : undefined;
 }
 
 /** Query filters of `/api/model/list` ([doc] type; [client] kind, name, baseModel). */

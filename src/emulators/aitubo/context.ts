@@ -4,6 +4,7 @@
  */
 
 import type { z } from "zod";
+import { publicUrl } from "../core/hosts.js";
 import type { EmulatorContext, ProviderContext } from "../core/provider.js";
 import { type Tenant, tenantScope } from "../core/tenants.js";
 import { describeProblem, firstProblem, parseJsonText } from "../core/validation.js";
@@ -40,7 +41,7 @@ export interface AituboContext {
 
 /** Builds the shared context. */
 export function createAituboContext(core: ProviderContext): AituboContext {
-  return { core, ids: createIdFactory() };
+  return { core, ids: createIdFactory(core.random("ids")) };
 }
 
 /** The tenant's Aitubo state. */
@@ -56,22 +57,35 @@ export function requireTenant(ctx: AituboContext, c: EmulatorContext): Tenant {
   return tenant;
 }
 
-/** The tenant if the request carried a usable key (routes that work without one). */
+/**
+ * The tenant if the request carried a key (routes that work without one). A key that strict mode
+ * refuses is still refused here: sending an unregistered key is not the same as sending none.
+ */
 export function optionalTenant(ctx: AituboContext, c: EmulatorContext): Tenant | undefined {
   const key = c.get("tenantKey");
-  return key ? ctx.core.tenants.resolve(key) : undefined;
+  if (!key) return undefined;
+  const tenant = ctx.core.tenants.resolve(key);
+  if (!tenant) aituboError("UNAUTHORIZED", AITUBO_MESSAGES.unauthorized);
+  return tenant;
 }
 
-/** `<base>/file/`: where result and upload paths are served (the real API's `https://file.aitubo.ai/`). */
+/**
+ * `<base>/file/`: where result and upload paths are served; on a real host (intercepted or
+ * proxied) the real API's `https://file.aitubo.ai/` [doc].
+ */
 export function fileDomain(c: EmulatorContext): string {
-  return `${c.get("providerBase")}/file/`;
+  return publicUrl(c, "/file/");
 }
 
 /** Parses a JSON body against a schema; every failure is Aitubo's 400 envelope naming the field. */
 export async function jsonBody<T extends z.ZodType>(c: EmulatorContext, schema: T): Promise<z.infer<T>> {
   const text = await c.req.text();
   const parsed = parseJsonText(text);
-  if (!parsed.ok) aituboError("INVALID_ARGUMENT", "request body must be a JSON object");
+  if (!parsed.ok)
+    aituboError(
+      "INVALID_ARGUMENT",
+      parsed.tooDeep ? `request body ${parsed.problem}` : "request body must be a JSON object",
+    );
   if (parsed.value === null || typeof parsed.value !== "object" || Array.isArray(parsed.value)) {
     aituboError("INVALID_ARGUMENT", "request body must be a JSON object");
   }

@@ -16,6 +16,8 @@ export const AITUBO_CODES = {
   UNAUTHORIZED: 401,
   /** [inferred] */
   NOT_FOUND: 404,
+  /** [inferred] a body past the size limit. */
+  PAYLOAD_TOO_LARGE: 413,
   /** [inferred] */
   RATE_LIMITED: 429,
   /** [inferred] */
@@ -33,6 +35,7 @@ export const AITUBO_HTTP_STATUS: Record<AituboCode, number> = {
   INVALID_ARGUMENT: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
+  PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   INTERNAL: 500,
 };
@@ -64,11 +67,10 @@ export function aituboError(name: AituboCode, info: string): never {
   throw new HTTPException(AITUBO_HTTP_STATUS[name] as 400, { res: aituboErrorResponse(name, info) });
 }
 
-/** Maps any HTTP status the core asks for (faults, 404, 500) to the closest code. */
-export function codeForStatus(status: number): AituboCode {
-  if (status === 401 || status === 403) return "UNAUTHORIZED";
-  if (status === 404) return "NOT_FOUND";
-  if (status === 429) return "RATE_LIMITED";
-  if (status >= 500) return "INTERNAL";
-  return "INVALID_ARGUMENT";
+/**
+ * The body of an error the core asks for (a fault, an unknown route, a body too large, a bug): its
+ * code is its HTTP status, the rule every inferred code above follows, so a 413 says 413.
+ */
+export function aituboStatusResponse(status: number, info: string): Response {
+  return Response.json(aituboErrorBody(status, info), { status });
 }

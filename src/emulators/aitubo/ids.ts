@@ -1,35 +1,43 @@
 /**
  * Aitubo-looking identifiers: 24-hex ObjectIds for jobs and arts, 20-char xids for file names
- * (the shapes in the doc's examples). Deterministic per server: time from the clock plus a counter.
+ * (the shapes in the doc's examples). Like MongoDB's and xid's, they are time from the clock, a
+ * per-process random part and a counter that starts at a random point: different on every start,
+ * reproducible with the server's seed.
  */
 
-/** Makes ids for one provider instance. */
-export function createIdFactory() {
-  let seq = 0x5a17;
+/** Makes ids for one provider instance, drawing its random parts from `random`. */
+export function createIdFactory(random: () => number) {
+  const draw = () => ({
+    machine: Math.floor(random() * 2 ** 32),
+    start: Math.floor(random() * 2 ** 24),
+  });
+  let { machine, start } = draw();
+  let seq = start;
   const hex = (n: number, width: number) => n.toString(16).padStart(width, "0").slice(-width);
-  const MACHINE = hex(0x567bcd86, 8);
   return {
-    /** `64351e4d567bcd86773dc841`-style: 4 bytes of seconds, 8 bytes of counter. */
+    /** `64351e4d567bcd86773dc841`-style: 4 bytes of seconds, 4 random bytes, 4 bytes of counter. */
     objectId(now: number): string {
       seq++;
       // join() makes one flat string; `+` would keep a rope of the parts for as long as the id lives.
-      return [hex(Math.floor(now / 1000), 8), MACHINE, hex(seq, 8)].join("");
+      return [hex(Math.floor(now / 1000), 8), hex(machine, 8), hex(seq, 8)].join("");
     },
-    /**
-     * `cgqhsljj5mf00080001g`-style (xid, base32hex): seconds × 2^40 + counter in 20 digits. The low
-     * 8 digits are the counter's 40 bits and the high 12 the seconds, so no BigInt is needed; base32hex
-     * is Number#toString(32)'s own alphabet.
-     */
+    /** `cgqhsljj5mf00080001g`-style (xid, base32hex). */
     xid(now: number): string {
       seq++;
-      const high = Math.floor(now / 1000)
-        .toString(32)
-        .padStart(12, "0")
-        .slice(-12);
-      return [high, (seq % 2 ** 40).toString(32).padStart(8, "0")].join("");
+      const alphabet = "0123456789abcdefghijklmnopqrstuv";
+      // xid: 4 bytes of seconds, 5 bytes of machine and process, 3 bytes of counter.
+      let n = (BigInt(Math.floor(now / 1000)) << 64n) | (BigInt(machine) << 24n) | BigInt(seq & 0xffffff);
+      const out: string[] = [];
+      for (let i = 19; i >= 0; i--) {
+        out[i] = alphabet[Number(n % 32n)]!;
+        n /= 32n;
+      }
+      return out.join("");
     },
+    /** Draws the random parts again (after the server's full reset restarted the stream). */
     reset() {
-      seq = 0x5a17;
+      ({ machine, start } = draw());
+      seq = start;
     },
   };
 }

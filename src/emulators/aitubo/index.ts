@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import type { Job } from "../core/job-store.js";
 import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { createAituboContext } from "./context.js";
-import { AITUBO_CODES, AITUBO_MESSAGES, aituboErrorResponse, codeForStatus } from "./errors.js";
+import { AITUBO_CODES, AITUBO_MESSAGES, aituboStatusResponse } from "./errors.js";
 import { type AituboJob, forgetJob } from "./jobs.js";
 import { catalogRoutes } from "./routes-catalog.js";
 import { fileRoutes } from "./routes-files.js";
@@ -16,16 +16,21 @@ export const aituboProvider: ProviderDefinition = {
   name: "aitubo",
   title: "Aitubo",
   liveBaseUrl: "https://api.aitubo.ai",
+  // [doc] api.aitubo.ai and the file domain; [public client] app.aitubo.ai (the Go SDK) and creator.aitubo.ai.
+  hosts: [
+    { host: "api.aitubo.ai" },
+    { host: "app.aitubo.ai" },
+    { host: "creator.aitubo.ai" },
+    { host: "file.aitubo.ai", path: "/file" },
+  ],
   docs: "https://api.aitubo.ai (docs/aitubo.txt)",
   // [doc] Authorization: Bearer <key>. A bare key is tolerated [inferred].
   identify: (c) =>
     requestHeader(c, "authorization")
       ?.replace(/^Bearer\s+/i, "")
       .trim() || undefined,
-  renderError: ({ status, message, kind }) => {
-    const name = codeForStatus(status);
-    return aituboErrorResponse(name, kind === "internal" ? AITUBO_MESSAGES.internal : message, status);
-  },
+  renderError: ({ status, message, kind }) =>
+    aituboStatusResponse(status, kind === "internal" ? AITUBO_MESSAGES.internal : message),
   create(core) {
     const ctx = createAituboContext(core);
     // A job evicted by the core's cap takes its arts along (its files go in the core).

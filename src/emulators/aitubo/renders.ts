@@ -3,11 +3,10 @@
  * file store and rendered on first fetch.
  */
 import {
-  blendImages,
   depthMap,
   edgeMap,
   type ImageFormat,
-  maskedComposite,
+  inpaintPlaceholder,
   poseMap,
   renderPlaceholder,
   resizeImage,
@@ -58,31 +57,37 @@ export async function renderGenerated(r: GenerateRecipe): Promise<Buffer> {
   const label = [
     r.modelName,
     r.control ? `controlnet ${r.control.model}` : undefined,
-    r.source ? "img2img" : undefined,
+    r.source ? (r.mask ? "inpaint" : "img2img") : undefined,
   ]
     .filter(Boolean)
     .join(" · ");
-  const sourceBytes = r.source && !r.control ? await r.source.bytes() : undefined;
-  const generated = await renderPlaceholder({
+  // img2img: the source shows through; ControlNet: the control map is blended in instead [inferred].
+  const sourceBytes = r.source && !r.control && !r.mask ? await r.source.bytes() : undefined;
+  const control =
+    r.control && r.source
+      ? {
+          image: await controlImage(r.control.model, await r.source.bytes(), r.width, r.height, seed),
+          opacity: Math.min(0.8, 0.3 * r.control.strength + 0.1),
+        }
+      : undefined;
+  const spec = {
     width: r.width,
     height: r.height,
-    format: r.mask || r.control ? "png" : r.format,
+    format: r.format,
     seed,
     prompt: r.prompt,
     jobId: r.jobId,
     label: label || undefined,
     params: { ...r.params, index: r.index },
-    source: r.mask ? undefined : sourceBytes,
+    source: sourceBytes,
     // Higher strength = more denoising = less of the source survives.
     sourceWeight: r.strength !== undefined ? Math.min(0.9, Math.max(0.1, 1 - r.strength + 0.1)) : undefined,
-  });
-  if (r.control && r.source) {
-    const control = await controlImage(r.control.model, await r.source.bytes(), r.width, r.height, seed);
-    return blendImages(generated, control, Math.min(0.8, 0.3 * r.control.strength + 0.1), r.format);
-  }
+    control,
+  };
   if (r.mask && r.source) {
+    // Inpaint: only the mask's white region changes; the caption is drawn inside it.
     const base = await resizeImage(await r.source.bytes(), r.width, r.height, "png");
-    return maskedComposite(base, generated, await r.mask.bytes(), r.format);
+    return inpaintPlaceholder(base, await r.mask.bytes(), spec);
   }
-  return generated;
+  return renderPlaceholder(spec);
 }

@@ -2,8 +2,8 @@
  * Catalog and account endpoints: models, ControlNet types, transforms, the user profile.
  */
 import { Hono } from "hono";
-import type { EmulatorEnv } from "../core/provider.js";
-import { CONTROL_MODELS, filterModels, loadCatalog } from "./catalog.js";
+import type { EmulatorContext, EmulatorEnv } from "../core/provider.js";
+import { CONTROL_MODELS, filterModels, loadCatalog, unlistedModel } from "./catalog.js";
 import {
   type AituboContext,
   fileDomain,
@@ -12,7 +12,7 @@ import {
   requireTenant,
   tenantState,
 } from "./context.js";
-import { modelListSchema } from "./schemas.js";
+import { modelListSchema, withoutEmpty } from "./schemas.js";
 
 /** The catalog routes. */
 export function catalogRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
@@ -20,11 +20,15 @@ export function catalogRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
 
   // [doc] lists Authorization, but [client] the Go SDK calls it without one: both work.
   app.get("/api/model/list", async (c) => {
-    const q = parseWith(modelListSchema, c.req.query());
+    const q = parseWith(modelListSchema, withoutEmpty(c.req.query()));
     const tenant = optionalTenant(ctx, c);
     const { models } = await loadCatalog();
     const used = tenant ? tenantState(tenant).usedModels : new Set<string>();
-    const matching = filterModels(models, q, used);
+    // Models a tenant used that the catalog lacks list among its `used` ones.
+    const listed = new Set(models.map((m) => m.id));
+    const unlistedUsed =
+      q.type === "used" ? [...used].filter((id) => !listed.has(id)).map(unlistedModel) : [];
+    const matching = filterModels([...models, ...unlistedUsed], q, used);
     const pageIndex = q.pageIndex ?? 1;
     const pageSize = q.pageSize ?? 20;
     const page = matching
@@ -33,10 +37,12 @@ export function catalogRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
     return c.json({ code: 0, data: { domain: fileDomain(c), total: matching.length, models: page } });
   });
 
-  // [doc] no Authorization listed.
-  app.get("/api/job/models", (c) =>
-    c.json({ code: 0, data: { domain: fileDomain(c), models: CONTROL_MODELS } }),
-  );
+  // [doc] no Authorization listed. The doc's own text sends clients to `/job/model/list` before
+  // ControlNet, while its table names `/api/job/models`: both answer.
+  const controlModels = (c: EmulatorContext) =>
+    c.json({ code: 0, data: { domain: fileDomain(c), models: CONTROL_MODELS } });
+  app.get("/api/job/models", controlModels);
+  app.get("/api/job/model/list", controlModels);
 
   // [doc] no Authorization listed. `transform` is keyed by tag, each an array [doc].
   app.get("/api/transform/list", async (c) => {

@@ -5,7 +5,9 @@ import { Hono } from "hono";
 import { fileResponse } from "../core/file-store.js";
 import { CONTENT_TYPES, cutoutImage, renderPlaceholder, validateImage } from "../core/images.js";
 import type { EmulatorEnv } from "../core/provider.js";
-import { AITUBO, type AituboContext, jsonBody, requireTenant } from "./context.js";
+import { decodeFilePath } from "../core/url-path.js";
+import { AITUBO, type AituboContext, fileDomain, jsonBody, requireTenant } from "./context.js";
+import { docExampleFile } from "./doc-examples.js";
 import { aituboError } from "./errors.js";
 import { segmentSchema } from "./schemas.js";
 import { resolveImage } from "./sources.js";
@@ -63,13 +65,19 @@ export function fileRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
       createdAt: core.clock.now(),
       render: async () => cutoutImage(await source.bytes()),
     });
-    return c.json({ code: 0, data: { image: `${c.get("providerBase")}/file/${path}` } });
+    return c.json({ code: 0, data: { image: `${fileDomain(c)}${path}` } });
   });
 
   app.get("/file/*", async (c) => {
-    const path = decodeURIComponent(c.req.path.slice(c.req.path.indexOf("/file/") + "/file/".length));
+    const raw = c.req.path.slice(c.req.path.indexOf("/file/") + "/file/".length);
+    const path = decodeFilePath(raw);
+    // A malformed escape names no file that could exist.
+    if (path === undefined) aituboError("NOT_FOUND", `no file at ${raw}`);
     const res = fileResponse(await core.files.read(AITUBO, path));
     if (res) return res;
+    const documented = docExampleFile(path);
+    if (documented)
+      return new Response(new Uint8Array(await documented()), { headers: { "content-type": "image/png" } });
     // Catalog assets (model covers, icons, transform samples) exist for every path the catalog names.
     if (/^assets\/[\w./-]+\.(jpg|png)$/.test(path)) {
       const bytes = await renderPlaceholder({

@@ -6,7 +6,7 @@ import { estimateAitubo } from "../../credits/aitubo.js";
 import { CONTENT_TYPES, resizeImage } from "../core/images.js";
 import { memoJson } from "../core/json-memo.js";
 import { directivesOf, type EmulatorEnv, sendJson } from "../core/provider.js";
-import { loadCatalog } from "./catalog.js";
+import { CONTROL_MODELS, loadCatalog, resolveModel } from "./catalog.js";
 import {
   AITUBO,
   type AituboContext,
@@ -29,7 +29,7 @@ import {
   startJob,
 } from "./jobs.js";
 import { extensionOf, formatOf, renderGenerated } from "./renders.js";
-import { createJobSchema, headshotSchema, pagingSchema, upscaleSchema } from "./schemas.js";
+import { createJobSchema, headshotSchema, pagingSchema, upscaleSchema, withoutEmpty } from "./schemas.js";
 import { resolveImage } from "./sources.js";
 
 /** [doc] defaults of `/api/job/create`. */
@@ -52,19 +52,23 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
   app.post("/api/job/create", async (c) => {
     const tenant = requireTenant(ctx, c);
     const body = await jsonBody(c, createJobSchema);
-    const catalog = await loadCatalog();
-    // [doc] "if controlModel is null, this field should be filled"
-    if (!body.modelId && !body.controlModel)
-      aituboError("INVALID_ARGUMENT", "modelId is required when controlModel is not set");
-    const model = body.modelId ? catalog.models.find((m) => m.id === body.modelId) : undefined;
-    if (body.modelId && !model)
-      aituboError("INVALID_ARGUMENT", `modelId ${body.modelId} is not a known model (see /api/model/list)`);
-    if (body.controlModel && model && !model.controlNet) {
-      // [doc] "Make sure that the model supports ControlNet"
+    const model = resolveModel(await loadCatalog(), body.modelId);
+    if (!model)
+      aituboError(
+        "INVALID_ARGUMENT",
+        `modelId must be a model id: 24 hexadecimal characters (see /api/model/list), got ${JSON.stringify(body.modelId)}`,
+      );
+    // [inferred from a public client] ControlNet needs a control image: on a text job (no
+    // imagePath) controlModel is ignored, whatever its value; a bot sends "checkpoint" so.
+    const controlModel = body.imagePath ? body.controlModel : undefined;
+    if (controlModel && !CONTROL_MODELS.some((m) => m.id === controlModel))
+      aituboError(
+        "INVALID_ARGUMENT",
+        `controlModel must be one of ${CONTROL_MODELS.map((m) => JSON.stringify(m.id)).join(", ")}`,
+      );
+    // [doc] "Make sure that the model supports ControlNet" (a model the catalog lacks might).
+    if (controlModel && !model.controlNet)
       aituboError("INVALID_ARGUMENT", `modelId ${model.id} (${model.name}) does not support ControlNet`);
-    }
-    if (body.controlModel && !body.imagePath)
-      aituboError("INVALID_ARGUMENT", "imagePath is required with controlModel");
     if (body.maskImage && !body.imagePath)
       aituboError("INVALID_ARGUMENT", "imagePath is required with maskImage");
     const source = body.imagePath ? resolveImage(ctx, c, "imagePath", body.imagePath) : undefined;
@@ -89,9 +93,9 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
       ...(model ? { modelId: model.id } : {}),
       ...(body.imagePath ? { imagePath: body.imagePath } : {}),
       ...(body.maskImage ? { maskImage: body.maskImage } : {}),
-      ...(body.controlModel
+      ...(controlModel
         ? {
-            controlModel: body.controlModel,
+            controlModel,
             controlStrength: body.controlStrength ?? DEFAULTS.controlStrength,
           }
         : {}),
@@ -127,13 +131,13 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
                 prompt: body.prompt,
                 jobId,
                 index,
-                modelName: model?.name,
-                params: { provider: AITUBO, modelId: body.modelId, steps, artId },
+                modelName: model.name,
+                params: { provider: AITUBO, modelId: model.id, modelName: model.name, steps, artId },
                 source,
                 strength: source ? (body.strength ?? DEFAULTS.strength) : undefined,
                 mask,
-                control: body.controlModel
-                  ? { model: body.controlModel, strength: body.controlStrength ?? DEFAULTS.controlStrength }
+                control: controlModel
+                  ? { model: controlModel, strength: body.controlStrength ?? DEFAULTS.controlStrength }
                   : undefined,
               }),
           });
@@ -143,7 +147,7 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
           return { path, artId };
         }),
     });
-    if (body.modelId) tenantState(tenant).usedModels.add(body.modelId);
+    tenantState(tenant).usedModels.add(model.id);
     // [doc] {consumedCredit, credit, id}; [client] subCredit too.
     return c.json({
       code: 0,
@@ -156,15 +160,15 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
     });
   });
 
-  // [doc][client] No key needed: the Go SDK polls without Authorization.
+  // [doc][client] The job id is enough: the doc names no auth here, the Go SDK polls without
+  // Authorization, and a public bot polls with another key than the one that created the job.
   app.get("/api/job/get", (c) => {
     const id = c.req.query("id");
     if (!id) aituboError("INVALID_ARGUMENT", "id is required (the job id from /api/job/create)");
+    // Any key (or none) reads any job [public client]; strict mode still refuses an unregistered key.
+    optionalTenant(ctx, c);
     const job = core.jobs.get<AituboJob>(AITUBO, id);
-    // A key, when given, selects the tenant: another tenant's job is not found.
-    const tenant = optionalTenant(ctx, c);
-    if (!job || (tenant && job.tenantKey !== tenant.key))
-      aituboError("NOT_FOUND", `${AITUBO_MESSAGES.jobNotFound}: ${id}`);
+    if (!job) aituboError("NOT_FOUND", `${AITUBO_MESSAGES.jobNotFound}: ${id}`);
     // Polled every second or so by real clients: the answer is memoised until the job's status (or
     // the base URL it names) changes; the job's record itself never changes after creation.
     const domain = fileDomain(c);
@@ -177,7 +181,7 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
 
   app.get("/api/job/list", async (c) => {
     const tenant = requireTenant(ctx, c);
-    const q = parseWith(pagingSchema, c.req.query());
+    const q = parseWith(pagingSchema, withoutEmpty(c.req.query()));
     const pageIndex = q.pageIndex ?? 1;
     const pageSize = q.pageSize ?? 20;
     // Newest first [inferred]; upscale jobs show as variants of their art, not as jobs.
@@ -274,9 +278,15 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
         return [{ path, artId: art.id }];
       },
     });
+    // [client] subCredit, as job create answers.
     return c.json({
       code: 0,
-      data: { id: job.id, credit: Math.round(balance), consumedCredit: estimate.total },
+      data: {
+        id: job.id,
+        credit: Math.round(balance),
+        consumedCredit: estimate.total,
+        subCredit: estimate.total,
+      },
     });
   });
 

@@ -4,9 +4,15 @@
  * the real API does with the extra fields its clients send [client].
  */
 import * as z from "zod";
-import { CONTROL_MODELS } from "./catalog.js";
 
 const int = () => z.number().int();
+
+/**
+ * [client] An optional text field where `""` means unset: the Go SDK and bots send every field,
+ * empty ones included (`imagePath: ""` on a text job), and the real API answers as if absent.
+ */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
 /** Output formats a create can ask for ([client] `imageFormat`, default jpg in the Go SDK). */
 export const IMAGE_FORMATS = ["jpg", "jpeg", "png", "webp"] as const;
@@ -15,13 +21,17 @@ export const IMAGE_FORMATS = ["jpg", "jpeg", "png", "webp"] as const;
 export const createJobSchema = z.looseObject({
   prompt: z.string().trim().min(1).max(4000),
   negativePrompt: z.string().max(4000).optional(),
-  modelId: z.string().min(1).max(100).optional(),
-  imagePath: z.string().min(1).max(2048).optional(),
-  maskImage: z.string().min(1).max(2048).optional(),
-  controlModel: z.enum(CONTROL_MODELS.map((m) => m.id) as [string, ...string[]]).optional(),
+  // [client] optional altogether: the job runs on a default platform model. Its shape is checked
+  // where the model is resolved (any well-formed id is a model).
+  modelId: unsetIfEmpty(z.string().max(100)),
+  imagePath: unsetIfEmpty(z.string().max(2048)),
+  maskImage: unsetIfEmpty(z.string().max(2048)),
+  // [doc] one of the ControlNet types, checked where it applies (a job with an imagePath); on a
+  // text job it is ignored [public client: a bot sends "checkpoint" with a prompt alone].
+  controlModel: unsetIfEmpty(z.string().max(100)),
   // [doc] [0, 2], default 1
   controlStrength: z.number().min(0).max(2).optional(),
-  controlFilter: z.string().max(100).optional(),
+  controlFilter: unsetIfEmpty(z.string().max(100)),
   // [doc] [0.1, 1], default 0.8
   strength: z.number().min(0.1).max(1).optional(),
   // [inferred] 64–2048, a multiple of 8 (what SD backends accept); default 512 [doc]
@@ -88,3 +98,11 @@ export const modelListSchema = pagingSchema.extend({
   name: z.string().max(200).optional(),
   baseModel: z.enum(["sd_1.5", "sdxl_1.0"]).optional(),
 });
+
+/**
+ * A query without its empty parameters: [client] the Go SDK's `ListModels` always sends all six
+ * (`?pageIndex=1&pageSize=20&type=&kind=&name=&baseModel=`), and an empty one means unset.
+ */
+export function withoutEmpty(query: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ""));
+}

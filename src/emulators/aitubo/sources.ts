@@ -6,6 +6,7 @@
 import { renderPlaceholder } from "../core/images.js";
 import type { EmulatorContext } from "../core/provider.js";
 import { AITUBO, type AituboContext } from "./context.js";
+import { DOC_UPLOAD_SIZE, docExampleFile } from "./doc-examples.js";
 import { aituboError } from "./errors.js";
 
 /** A resolved input image. */
@@ -27,7 +28,7 @@ function storePathOf(ctx: AituboContext, c: EmulatorContext, url: URL): string |
   const own = new URL(`${c.get("providerBase")}/file/`);
   if (url.pathname.startsWith(own.pathname)) candidates.unshift(url.pathname.slice(own.pathname.length));
   // A real Aitubo file URL (https://file.aitubo.ai/<path>) for a path we also hold.
-  return candidates.find((p) => ctx.core.files.stat(AITUBO, p));
+  return candidates.find((p) => docExampleFile(p) || ctx.core.files.stat(AITUBO, p));
 }
 
 /**
@@ -50,8 +51,13 @@ export function resolveImage(
     }
   }
   const path = url ? storePathOf(ctx, c, url) : ref.replace(/^\/+/, "");
+  const documented = path === undefined ? undefined : docExampleFile(path);
+  if (path !== undefined && documented) return { path, ref, ...DOC_UPLOAD_SIZE, bytes: documented };
   if (path !== undefined) {
-    const stat = ctx.core.files.stat(AITUBO, path);
+    const found = ctx.core.files.stat(AITUBO, path);
+    // [inferred] An upload is its owner's: another key's upload path is unknown to this key, as on
+    // the real service, where upload paths are per account. Results are public URLs and stay usable.
+    const stat = found?.kind === "upload" && found.tenantKey !== c.get("tenantKey") ? undefined : found;
     if (!stat)
       aituboError(
         "INVALID_ARGUMENT",

@@ -57,6 +57,17 @@ export interface Clock {
   state(): ClockState;
   /** Stops the timer so the process can exit. */
   dispose(): void;
+  /**
+   * Stops wall time from moving emulated time until the returned function is called, so every
+   * read in one request sees the same instant (a state directory replays requests at the instant
+   * they were recorded). A `sleep` while held lets time flow again and calls `onThaw`, except when
+   * replaying: then the sleep moves the clock itself and resolves at once.
+   */
+  hold(options?: { replay?: boolean; onThaw?: () => void }): () => void;
+  /** Sets emulated time to `at` (forward or back) and runs the work that came due. */
+  travelTo(at: number): void;
+  /** True while a state directory is being replayed: work with outside effects (webhooks) is skipped. */
+  isReplaying(): boolean;
 }
 
 interface Scheduled {
@@ -81,7 +92,15 @@ export function createClock(options: ClockOptions = {}): Clock {
   const mode = options.mode ?? "realtime";
   const speed = options.speed ?? 1;
   if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number`);
-  const wallNow = () => Date.now();
+  // While held, wall time stands still at `frozen.wall` (see hold()).
+  let frozen: { wall: number; replay: boolean; onThaw?: () => void } | undefined;
+  const wallNow = () => (frozen ? frozen.wall : Date.now());
+  const thaw = () => {
+    const was = frozen;
+    frozen = undefined;
+    was?.onThaw?.();
+    arm();
+  };
   const startAt = options.start ?? wallNow();
   const wallBase = wallNow();
   const emulatedBase = startAt;
@@ -180,6 +199,11 @@ export function createClock(options: ClockOptions = {}): Clock {
     sleep(ms) {
       const d = clock.duration(ms);
       if (d === 0) return Promise.resolve();
+      if (frozen?.replay) {
+        clock.advance(d);
+        return Promise.resolve();
+      }
+      if (frozen) thaw();
       return new Promise((resolve) => {
         clock.schedule(now() + d, resolve);
       });
@@ -205,6 +229,20 @@ export function createClock(options: ClockOptions = {}): Clock {
       timer = undefined;
       armedAt = undefined;
     },
+    hold(holdOptions = {}) {
+      if (frozen) return () => {};
+      const mine = { wall: Date.now(), replay: holdOptions.replay ?? false, onThaw: holdOptions.onThaw };
+      frozen = mine;
+      return () => {
+        if (frozen === mine) thaw();
+      };
+    },
+    travelTo(at) {
+      if (!Number.isFinite(at)) throw new RangeError("at must be a finite time");
+      offset += at - now();
+      drain();
+    },
+    isReplaying: () => frozen?.replay ?? false,
   };
   return clock;
 }

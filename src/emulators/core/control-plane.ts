@@ -6,12 +6,14 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import * as z from "zod";
 import type { Clock } from "./clock.js";
-import { type FaultSet, faultConfigSchema, faultRuleSchema } from "./faults.js";
+import { type FaultSet, parseFaultConfig } from "./faults.js";
 import type { FileStore } from "./file-store.js";
 import type { JobStore } from "./job-store.js";
 import type { Journal } from "./journal.js";
 import type { ProviderInstance } from "./provider.js";
-import type { TenantStore } from "./tenants.js";
+import { isMaskOf, maskKey } from "./secrets.js";
+import type { Tenant, TenantStore } from "./tenants.js";
+import { describeProblem, firstProblem, parseJsonText } from "./validation.js";
 
 /** What the control plane operates on. */
 export interface ControlPlaneState {
@@ -33,24 +35,25 @@ function controlError(status: 400 | 404 | 415, message: string, field?: string):
   });
 }
 
-/** Parses a JSON body against a schema, answering 400 naming the field on failure. */
-async function body<T extends z.ZodType>(req: Request, schema: T, optional = false): Promise<z.infer<T>> {
+/** Reads a JSON body, answering 400 when it is missing, not JSON or nested too deep. */
+async function jsonOf(req: Request, optional: boolean): Promise<unknown> {
   const text = await req.text();
   if (!text.trim()) {
-    if (optional) return schema.parse(undefined);
+    if (optional) return undefined;
     throw controlError(400, "request body is required (JSON)");
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw controlError(400, "request body is not valid JSON");
-  }
-  const result = schema.safeParse(json);
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw controlError(400, `request body ${parsed.problem}`);
+  return parsed.value;
+}
+
+/** Parses a JSON body against a schema, answering 400 naming the field on failure. */
+async function body<T extends z.ZodType>(req: Request, schema: T, optional = false): Promise<z.infer<T>> {
+  const result = schema.safeParse(await jsonOf(req, optional));
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const field = issue.path.join(".") || undefined;
-    throw controlError(400, field ? `${field}: ${issue.message}` : issue.message, field);
+    // The field and the problem in plain words, never zod's own wording.
+    const problem = firstProblem(result.error);
+    throw controlError(400, describeProblem(problem), problem.field || undefined);
   }
   return result.data;
 }
@@ -69,7 +72,6 @@ const resetSchema = z
   .object({ key: z.string().min(1).max(500).optional() })
   .strict()
   .optional();
-const faultsBodySchema = z.union([faultConfigSchema, z.array(faultRuleSchema).max(1000)]);
 
 /** Tenants listed by `GET /state` (the most recently active); `totals.tenants` counts them all. */
 const STATE_TENANTS = 50;
@@ -95,15 +97,24 @@ export function createControlPlane(state: ControlPlaneState): Hono {
   });
   // Unknown control routes are answered by the server's own notFound (a routed sub-app's is not used).
 
+  /** A tenant by its raw key, or by its mask as `/state` lists it (when exactly one key has it). */
+  const findTenant = (keyOrMask: string): Tenant | undefined => {
+    const exact = state.tenants.peek(keyOrMask);
+    if (exact || !keyOrMask.includes("…")) return exact;
+    const found = state.tenants.list().filter((t) => isMaskOf(keyOrMask, t.key));
+    return found.length === 1 ? found[0] : undefined;
+  };
+
   app.get("/health", (c) =>
     c.json({ status: "ok", providers: [...state.providers.keys()], clock: state.clock.mode }),
   );
 
   // A summary, O(tenants shown) whatever the number of jobs: counts come from the stores' indexes.
   app.get("/state", (c) => {
+    // Keys are never answered in clear: a tenant shows as its mask, which /tenants/:key also takes.
     const all = state.tenants.list();
     const tenants = all.slice(-STATE_TENANTS).map((t) => ({
-      key: t.key,
+      key: maskKey(t.key),
       registered: t.registered,
       balance: t.ledger.balance(),
       jobs: state.jobs.count(undefined, t.key),
@@ -141,8 +152,9 @@ export function createControlPlane(state: ControlPlaneState): Hono {
 
   app.post("/reset", async (c) => {
     const parsed = await body(c.req.raw, resetSchema, true);
-    state.reset(parsed?.key);
-    return c.json({ reset: parsed?.key ? { key: parsed.key } : "all" });
+    const key = parsed?.key === undefined ? undefined : (findTenant(parsed.key)?.key ?? parsed.key);
+    state.reset(key);
+    return c.json({ reset: key ? { key: maskKey(key) } : "all" });
   });
 
   app.get("/clock", (c) => c.json(state.clock.state()));
@@ -157,9 +169,8 @@ export function createControlPlane(state: ControlPlaneState): Hono {
    * (limit 1..1000). Totals say how many there are in all.
    */
   const tenantView = (key: string, query: { page?: string; limit?: string } = {}) => {
-    const t = state.tenants.peek(key);
-    if (!t)
-      throw controlError(404, `no tenant with key ${JSON.stringify(key)} (keys appear on first use or PUT)`);
+    const t = findTenant(key);
+    if (!t) throw controlError(404, "no tenant with that key (keys appear on first use or PUT)");
     const page = pageNumber(query.page, "page", 1, Number.MAX_SAFE_INTEGER, 1);
     const limit = pageNumber(query.limit, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
     const offset = (page - 1) * limit;
@@ -169,7 +180,7 @@ export function createControlPlane(state: ControlPlaneState): Hono {
     const newestFirst = <T>(xs: readonly T[]) =>
       xs.slice(Math.max(0, xs.length - offset - limit), Math.max(0, xs.length - offset)).reverse();
     return {
-      key: t.key,
+      key: maskKey(t.key),
       registered: t.registered,
       balance: t.ledger.balance(),
       jobs: jobs.total,
@@ -191,8 +202,9 @@ export function createControlPlane(state: ControlPlaneState): Hono {
   };
   app.put("/tenants/:key", async (c) => {
     const { balance } = await body(c.req.raw, tenantSchema);
-    state.tenants.register(c.req.param("key"), balance);
-    return c.json(tenantView(c.req.param("key")));
+    const key = findTenant(c.req.param("key"))?.key ?? c.req.param("key");
+    state.tenants.register(key, balance);
+    return c.json(tenantView(key));
   });
   app.get("/tenants/:key", (c) =>
     c.json(tenantView(c.req.param("key"), { page: c.req.query("page"), limit: c.req.query("limit") })),
@@ -200,8 +212,9 @@ export function createControlPlane(state: ControlPlaneState): Hono {
 
   app.get("/faults", (c) => c.json({ rules: state.faults.list() }));
   app.put("/faults", async (c) => {
-    const parsed = await body(c.req.raw, faultsBodySchema);
-    const config = Array.isArray(parsed) ? { rules: parsed } : parsed;
+    // The same reading as `serve --faults`: a problem names its rule and field.
+    const config = parseFaultConfig(await jsonOf(c.req.raw, false));
+    if (!config.ok) throw controlError(400, config.message, config.field || undefined);
     state.faults.set(config.rules, config.seed);
     return c.json({ rules: state.faults.list() });
   });
@@ -216,8 +229,9 @@ export function createControlPlane(state: ControlPlaneState): Hono {
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
       throw controlError(400, "limit: must be a positive integer", "limit");
     }
+    const keyOrMask = c.req.query("key");
     const requests = state.journal.list({
-      key: c.req.query("key"),
+      key: keyOrMask === undefined ? undefined : (findTenant(keyOrMask)?.key ?? keyOrMask),
       provider: c.req.query("provider"),
       limit,
     });

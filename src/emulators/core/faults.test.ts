@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createByteCache } from "./byte-cache.js";
 import { createFaultSet, faultRuleSchema, magicActions, routeMatches } from "./faults.js";
-import { redactJson, redactSecret } from "./journal.js";
 
 describe("fault rules", () => {
   it("matches routes by method and glob", () => {
@@ -56,23 +55,6 @@ describe("fault rules", () => {
       "drop",
     ]);
     expect(magicActions("emulator fail, emu:nothing")).toEqual([]);
-  });
-});
-
-describe("journal redaction", () => {
-  it("keeps the scheme and the last 4 characters only", () => {
-    expect(redactSecret("Bearer ced695cfd83811eda5e286850d1dc848")).toBe("Bearer ***c848");
-    expect(redactSecret("short")).toBe("***");
-    expect(redactSecret("TAMS-SHA256-RSA app_id=a1,nonce_str=n,timestamp=1,signature=abc==")).toBe(
-      "TAMS-SHA256-RSA app_id=a1,nonce_str=n,timestamp=1,signature=***",
-    );
-  });
-
-  it("redacts secret fields deep in JSON", () => {
-    expect(redactJson({ a: { apiKey: "abcdefghijkl", n: 1 }, list: [{ token: "zzzzzzzzzzzz" }] })).toEqual({
-      a: { apiKey: "***ijkl", n: 1 },
-      list: [{ token: "***zzzz" }],
-    });
   });
 });
 

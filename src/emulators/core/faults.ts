@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import { seededRandom } from "./images.js";
+import { describeProblem, firstProblem } from "./validation.js";
 
 /** What a fault does. */
 export const faultActionSchema = z.discriminatedUnion("type", [
@@ -51,14 +52,64 @@ export type FaultRuleInput = z.input<typeof faultRuleSchema>;
 /** A validated fault rule. */
 export type FaultRule = z.infer<typeof faultRuleSchema>;
 
+/** Rules one configuration may hold. */
+const MAX_RULES = 1000;
+
 /** The body of `PUT /__emulator/faults`. */
 export const faultConfigSchema = z
   .object({
-    rules: z.array(faultRuleSchema).max(1000),
+    rules: z.array(faultRuleSchema).max(MAX_RULES),
     /** Seed for probabilistic rules, so a flaky run can be replayed. */
     seed: z.union([z.string().max(200), z.number()]).optional(),
   })
   .strict();
+
+/** A fault configuration, read from JSON: the rules and the seed, or what is wrong, naming the field. */
+export type ParsedFaultConfig =
+  | { ok: true; rules: FaultRule[]; seed?: string | number }
+  | { ok: false; field: string; message: string };
+
+/**
+ * Reads a fault configuration (an array of rules, or `{rules, seed}`) rule by rule, so a problem
+ * names its rule: `rules[2].action.status must be >= 400`. One reading for `serve --faults` and
+ * `PUT /__emulator/faults`.
+ * @example parseFaultConfig([{ route: "POST *", action: { type: "drop" } }])
+ */
+export function parseFaultConfig(json: unknown): ParsedFaultConfig {
+  const fail = (field: string, message: string): ParsedFaultConfig => ({
+    ok: false,
+    field,
+    message: field ? describeProblem({ field, message }) : `the fault configuration ${message}`,
+  });
+  let rules: unknown = json;
+  let seed: string | number | undefined;
+  if (!Array.isArray(json)) {
+    if (json === null || typeof json !== "object")
+      return fail("", "must be an array of rules or an object {rules, seed}");
+    const config = faultConfigSchema.omit({ rules: true }).extend({ rules: z.unknown() }).safeParse(json);
+    if (!config.success) return fail(...problemOf(config.error));
+    rules = config.data.rules;
+    seed = config.data.seed;
+    if (!Array.isArray(rules)) return fail("rules", rules === undefined ? "is required" : "must be an array");
+  }
+  const list = rules as unknown[];
+  if (list.length > MAX_RULES) return fail("rules", `must have at most ${MAX_RULES} items`);
+  const parsed: FaultRule[] = [];
+  for (const [i, rule] of list.entries()) {
+    const result = faultRuleSchema.safeParse(rule);
+    if (!result.success) {
+      const [field, message] = problemOf(result.error);
+      return fail(field ? `rules[${i}].${field}` : `rules[${i}]`, message);
+    }
+    parsed.push(result.data);
+  }
+  return { ok: true, rules: parsed, ...(seed !== undefined ? { seed } : {}) };
+}
+
+const problemOf = (error: z.ZodError): [string, string] => {
+  const p = firstProblem(error);
+  return [p.field, p.message];
+};
 
 /** What a request is, for matching. */
 export interface RequestFacts {

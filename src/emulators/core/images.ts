@@ -6,6 +6,7 @@
  * Each generated image carries its parameters as XMP, which {@link readImageParams} reads back.
  */
 import type { Sharp, SharpOptions } from "sharp";
+import { jsonForXml, xmlText } from "./xml-text.js";
 
 /** Output formats the emulators produce. */
 export type ImageFormat = "png" | "jpeg" | "webp";
@@ -48,6 +49,13 @@ export interface PlaceholderSpec {
   source?: Buffer;
   /** 0..1: how much of the source shows through (1 = the source alone, under the text). */
   sourceWeight?: number;
+  /**
+   * A control map (ControlNet's edges, depth or pose) blended over the picture at `opacity`, under
+   * the caption, so the caption stays readable.
+   */
+  control?: { image: Buffer; opacity: number };
+  /** `false`: no caption (inpainting draws it inside the masked region instead). Default true. */
+  caption?: boolean;
 }
 
 /** A small seeded PRNG (mulberry32) over a string hash, so colours follow the seed. */
@@ -66,43 +74,133 @@ export function seededRandom(seed: string): () => number {
   };
 }
 
-const xmlEscape = (s: string) =>
-  s.replace(
-    /[<>&"']/g,
-    (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch]!,
-  );
-
 const XMP_NS = "https://github.com/imagegen-emulators/ns/1.0/";
 
 /** An XMP packet holding `params` as JSON, readable with {@link readImageParams}. */
 function xmpPacket(params: Record<string, unknown>): string {
   return (
     `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
-    `<rdf:Description rdf:about="" xmlns:ie="${XMP_NS}"><ie:params>${xmlEscape(JSON.stringify(params))}</ie:params>` +
+    `<rdf:Description rdf:about="" xmlns:ie="${XMP_NS}"><ie:params>${xmlText(jsonForXml(params))}</ie:params>` +
     `</rdf:Description></rdf:RDF></x:xmpmeta>`
   );
 }
 
-/** Wraps text to lines of at most `max` characters, and at most `lines` lines. */
-function wrap(text: string, max: number, lines: number): string[] {
-  const out: string[] = [];
+/**
+ * Approximate advance of a character in ems, in DejaVu Sans (the caption's font): wide for CJK,
+ * Hangul, full-width forms and emoji, a little wider for capitals. Errs wide, so lines fit.
+ */
+function charEm(c: number): number {
+  if (
+    (c >= 0x1100 && c <= 0x115f) ||
+    (c >= 0x2e80 && c <= 0xa4cf) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xfe30 && c <= 0xfe4f) ||
+    (c >= 0xff00 && c <= 0xff60) ||
+    (c >= 0xffe0 && c <= 0xffe6) ||
+    c >= 0x1f000
+  )
+    return 1.05;
+  if (c === 0x20) return 0.32;
+  if ((c >= 0x41 && c <= 0x5a) || c === 0x6d || c === 0x77 || c === 0xd7) return 0.8;
+  return 0.66;
+}
+
+const widthEm = (text: string) => {
+  let w = 0;
+  for (const ch of text) w += charEm(ch.codePointAt(0)!);
+  return w;
+};
+
+/**
+ * Wraps text to lines at most `maxEm` wide and at most `maxLines` lines; a word wider than a line
+ * (a long seed, an id, a URL) is broken where it must be. Text beyond the last line ends in `…`.
+ */
+function wrap(text: string, maxEm: number, maxLines: number): string[] {
+  const lines: string[] = [];
   let line = "";
+  let truncated = false;
+  const push = () => {
+    if (lines.length < maxLines) lines.push(line);
+    else truncated = true;
+    line = "";
+  };
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    const next = line ? `${line} ${word}` : word;
-    if (next.length > max && line) {
-      out.push(line);
-      line = word.slice(0, max);
-    } else line = next.slice(0, max);
-    if (out.length === lines) break;
+    const joined = line ? `${line} ${word}` : word;
+    if (widthEm(joined) <= maxEm) {
+      line = joined;
+      continue;
+    }
+    if (widthEm(word) <= maxEm) {
+      push();
+      line = word;
+      continue;
+    }
+    // Wider than a line (a long seed, an id, a URL): broken by characters, from this line on.
+    if (line) line += " ";
+    for (const ch of word) {
+      if (line.trim() && widthEm(line + ch) > maxEm) push();
+      line += ch;
+    }
   }
-  if (line && out.length < lines) out.push(line);
-  return out;
+  if (line) push();
+  if (truncated && lines.length > 0) {
+    let last = lines[lines.length - 1]!;
+    while (last && widthEm(`${last}…`) > maxEm) last = [...last].slice(0, -1).join("");
+    lines[lines.length - 1] = `${last}…`;
+  }
+  return lines;
+}
+
+/** Where the caption goes and what it says. */
+interface CaptionLayout {
+  fontSize: number;
+  lineHeight: number;
+  left: number;
+  /** The band's top edge; the band runs to the bottom of the image. */
+  top: number;
+  lines: { text: string; bold: boolean }[];
+}
+
+/** Bold glyphs are about this much wider than regular ones. */
+const BOLD = 1.1;
+/** The size, seed, job and label lines are this much smaller than the prompt's. */
+const META_SCALE = 0.85;
+
+/**
+ * Lays the caption out within `area` (the whole image unless told): the prompt (bold, up to 4
+ * lines), then the size and seed, the job id and the label, each wrapped (up to 2 lines each), as
+ * many lines as fit.
+ */
+function captionLayout(spec: PlaceholderSpec, area: { width: number; height: number } = spec): CaptionLayout {
+  const { width: w, height: h } = area;
+  const fontSize = Math.max(8, Math.round(Math.min(w, h) / 22));
+  const lineHeight = Math.round(fontSize * 1.3);
+  const left = Math.round(fontSize * 0.6);
+  const maxEm = Math.max(1, (w - 2 * left) / fontSize);
+  const prompt = spec.prompt.trim() || "(no prompt)";
+  const meta = [
+    `${spec.width}×${spec.height} · seed ${spec.seed}`,
+    `job ${spec.jobId}`,
+    ...(spec.label ? [spec.label] : []),
+  ];
+  const all = [
+    ...wrap(prompt, maxEm / BOLD, 4).map((text) => ({ text, bold: true })),
+    ...meta.flatMap((m) => wrap(m, maxEm / META_SCALE, 2)).map((text) => ({ text, bold: false })),
+  ];
+  const fit = Math.max(1, Math.floor((h - fontSize) / lineHeight));
+  const lines = all.slice(0, fit);
+  const height = lines.reduce(
+    (sum, l) => sum + (l.bold ? lineHeight : Math.round(lineHeight * META_SCALE)),
+    fontSize,
+  );
+  return { fontSize, lineHeight, left, top: h - height, lines };
 }
 
 const hsl = (h: number, s: number, l: number) => `hsl(${Math.round(h)},${Math.round(s)}%,${Math.round(l)}%)`;
 
-/** The SVG layer of a placeholder: a seeded gradient and shapes, and the caption. */
-function placeholderSvg(spec: PlaceholderSpec, backgroundOpacity: number): string {
+/** The SVG elements of a placeholder's background: a seeded gradient and shapes. */
+function backgroundSvg(spec: PlaceholderSpec, opacity: number): string {
   const { width: w, height: h } = spec;
   const rand = seededRandom(`${spec.seed}|${spec.prompt}|${w}x${h}`);
   const hue = rand() * 360;
@@ -119,32 +217,33 @@ function placeholderSvg(spec: PlaceholderSpec, backgroundOpacity: number): strin
       )}" opacity="${(0.2 + rand() * 0.3).toFixed(2)}"/>`,
     );
   }
-  const fs = Math.max(8, Math.round(Math.min(w, h) / 22));
-  const lineH = Math.round(fs * 1.3);
-  const maxChars = Math.max(8, Math.floor(w / (fs * 0.58)) - 2);
-  const promptLines = wrap(spec.prompt || "(no prompt)", maxChars, 4);
-  const meta = [`${w}×${h} · seed ${spec.seed}`, `job ${spec.jobId}`];
-  if (spec.label) meta.push(spec.label);
-  const all = [...promptLines.map((t) => ({ t, bold: true })), ...meta.map((t) => ({ t, bold: false }))];
-  const panelH = all.length * lineH + fs;
-  const y0 = h - panelH;
-  const texts = all
-    .map(
-      (l, i) =>
-        `<text x="${Math.round(fs * 0.6)}" y="${y0 + fs * 0.5 + (i + 1) * lineH - Math.round(lineH * 0.25)}"${
-          l.bold ? ' font-weight="bold"' : ""
-        }>${xmlEscape(l.t)}</text>`,
-    )
-    .join("");
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">` +
     `<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${c1}"/>` +
     `<stop offset="1" stop-color="${c2}"/></linearGradient></defs>` +
-    `<g opacity="${backgroundOpacity.toFixed(2)}"><rect width="${w}" height="${h}" fill="url(#g)"/>${shapes.join("")}</g>` +
-    `<rect x="0" y="${y0}" width="${w}" height="${panelH}" fill="#000" opacity="0.55"/>` +
-    `<g font-family="DejaVu Sans, Verdana, sans-serif" font-size="${fs}" fill="#fff">${texts}</g></svg>`
+    `<g opacity="${opacity.toFixed(2)}"><rect width="${w}" height="${h}" fill="url(#g)"/>${shapes.join("")}</g>`
   );
 }
+
+/** The SVG elements of the caption: a dark band at `bandOpacity` and the lines on it. */
+function captionSvg(layout: CaptionLayout, width: number, height: number, bandOpacity: number): string {
+  const { fontSize: fs, lineHeight, left, top } = layout;
+  let y = top + Math.round(fs * 0.5);
+  const texts = layout.lines
+    .map((l) => {
+      const lineH = l.bold ? lineHeight : Math.round(lineHeight * META_SCALE);
+      y += lineH;
+      const attrs = l.bold ? ' font-weight="bold"' : ` font-size="${Math.round(fs * META_SCALE * 10) / 10}"`;
+      return `<text x="${left}" y="${y - Math.round(lineH * 0.25)}"${attrs}>${xmlText(l.text)}</text>`;
+    })
+    .join("");
+  return (
+    `<rect x="0" y="${top}" width="${width}" height="${height - top}" fill="#000" opacity="${bandOpacity}"/>` +
+    `<g font-family="DejaVu Sans, Verdana, sans-serif" font-size="${fs}" fill="#fff">${texts}</g>`
+  );
+}
+
+const svgDocument = (width: number, height: number, body: string) =>
+  Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${body}</svg>`);
 
 /** Encodes in `format` with settings chosen for speed (these are placeholders, not art). */
 function encode(img: Sharp, format: ImageFormat | "gif"): Sharp {
@@ -162,6 +261,7 @@ function encode(img: Sharp, format: ImageFormat | "gif"): Sharp {
 
 /** The parameters recorded in a placeholder's metadata. */
 export function placeholderParams(spec: PlaceholderSpec): Record<string, unknown> {
+  const { top } = captionLayout(spec);
   return {
     ...spec.params,
     width: spec.width,
@@ -170,39 +270,75 @@ export function placeholderParams(spec: PlaceholderSpec): Record<string, unknown
     seed: spec.seed,
     prompt: spec.prompt,
     jobId: spec.jobId,
-    derivedFromSource: spec.source !== undefined,
+    derivedFromSource: spec.source !== undefined || spec.control !== undefined,
+    // Where the caption band is, so a later derivation can hide it (see withoutCaption).
+    captionBand: { top, height: spec.height - top },
   };
 }
 
+/** Caption band opacity over a picture of its own, and over a derived one (opaque enough that
+ * nothing under it competes with the text). */
+const BAND_OPACITY = { plain: 0.55, derived: 0.85 };
+
 /**
- * Renders a placeholder at exactly `width × height` in `format`.
+ * Renders a placeholder at exactly `width × height` in `format`. With a `source` (img2img), the
+ * source shows through, any caption an earlier emulator image carried blurred away; a `control`
+ * map is blended over it; one caption is drawn last, on top of everything.
  * @example
  * const png = await renderPlaceholder({ width: 512, height: 512, format: "png", seed: 42, prompt: "a cat", jobId: "j1" });
  */
 export async function renderPlaceholder(spec: PlaceholderSpec): Promise<Buffer> {
   const sharp = await loadSharp();
+  const { width: w, height: h } = spec;
   const weight = spec.source ? Math.min(1, Math.max(0, spec.sourceWeight ?? 0.6)) : 0;
-  const svg = Buffer.from(placeholderSvg(spec, 1 - weight * 0.85));
-  // Without a source the SVG fills the canvas itself: rendering it directly skips a composite
-  // (about half the render time of a 512×512 PNG).
-  const img = spec.source
-    ? sharp(
-        await sharp(spec.source).resize(spec.width, spec.height, { fit: "cover" }).removeAlpha().toBuffer(),
-      )
-        .composite([{ input: svg, top: 0, left: 0 }])
-        .withXmp(xmpPacket(placeholderParams(spec)))
-    : sharp(svg)
+  const derived = spec.source !== undefined || spec.control !== undefined;
+  const background = backgroundSvg(spec, 1 - weight * 0.85);
+  const caption =
+    spec.caption === false
+      ? ""
+      : captionSvg(captionLayout(spec), w, h, derived ? BAND_OPACITY.derived : BAND_OPACITY.plain);
+  const xmp = xmpPacket(placeholderParams(spec));
+  // Without a source or control the SVG fills the canvas itself: rendering it directly skips the
+  // composites (about half the render time of a 512×512 PNG).
+  if (!derived)
+    return encode(
+      sharp(svgDocument(w, h, background + caption))
         .removeAlpha()
-        .withXmp(xmpPacket(placeholderParams(spec)));
-  return encode(img, spec.format).toBuffer();
+        .withXmp(xmp),
+      spec.format,
+    ).toBuffer();
+  // The source is carried unencoded (raw) between steps: no encode and decode in the middle.
+  const sized = spec.source
+    ? await (await captionFreeSharp(spec.source))
+        .resize(w, h, { fit: "cover" })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true })
+    : undefined;
+  const base = sized
+    ? sharp(sized.data, { raw: sized.info })
+    : sharp(svgDocument(w, h, background)).removeAlpha();
+  const layers = [
+    ...(spec.source ? [{ input: svgDocument(w, h, background) }] : []),
+    ...(spec.control ? [{ input: await translucent(spec.control.image, w, h, spec.control.opacity) }] : []),
+    ...(caption ? [{ input: svgDocument(w, h, caption) }] : []),
+  ];
+  return encode(base.composite(layers).withXmp(xmp), spec.format).toBuffer();
 }
 
-/** Reads back the parameters a generated image carries, or `undefined`. */
-export async function readImageParams(image: Buffer): Promise<Record<string, unknown> | undefined> {
+/** `layer` at `width × height` with a uniform alpha of `opacity` (0..1), as PNG. */
+async function translucent(layer: Buffer, width: number, height: number, opacity: number): Promise<Buffer> {
   const sharp = await loadSharp();
-  const { xmp } = await sharp(image).metadata();
-  const text = xmp?.toString("utf8");
-  const m = text?.match(/<ie:params>([\s\S]*?)<\/ie:params>/);
+  const alpha = Buffer.alloc(width * height, Math.round(Math.min(1, Math.max(0, opacity)) * 255));
+  return sharp(await sharp(layer).resize(width, height, { fit: "fill" }).removeAlpha().toBuffer())
+    .joinChannel(alpha, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
+}
+
+/** The parameters in an XMP packet, or `undefined`. */
+function paramsOfXmp(xmp: Buffer | undefined): Record<string, unknown> | undefined {
+  const m = xmp?.toString("utf8").match(/<ie:params>([\s\S]*?)<\/ie:params>/);
   if (!m) return undefined;
   const json = m[1]!
     .replace(/&quot;/g, '"')
@@ -210,7 +346,108 @@ export async function readImageParams(image: Buffer): Promise<Record<string, unk
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
-  return JSON.parse(json) as Record<string, unknown>;
+  try {
+    return JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads back the parameters a generated image carries, or `undefined`. */
+export async function readImageParams(image: Buffer): Promise<Record<string, unknown> | undefined> {
+  const sharp = await loadSharp();
+  return paramsOfXmp((await sharp(image).metadata()).xmp);
+}
+
+/**
+ * The parameters a derived image carries: those of the image it came from, with the size and
+ * format of the new file (so the metadata always names the real format), the caption band scaled
+ * to the new height, and `extra`. `undefined` when the input carried none.
+ */
+function derivedParams(
+  from: Record<string, unknown> | undefined,
+  out: { width: number; height: number; format: ImageFormat },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> | undefined {
+  if (!from) return undefined;
+  const band = from.captionBand as { top: number; height: number } | undefined;
+  const scale = typeof from.height === "number" && from.height > 0 ? out.height / from.height : 1;
+  return {
+    ...from,
+    width: out.width,
+    height: out.height,
+    format: out.format,
+    ...(band
+      ? {
+          captionBand: {
+            top: Math.round(band.top * scale),
+            height: out.height - Math.round(band.top * scale),
+          },
+        }
+      : {}),
+    ...extra,
+  };
+}
+
+/** Encodes, writing `params` (when there are any) as the XMP packet. */
+function encodeWith(img: Sharp, format: ImageFormat, params: Record<string, unknown> | undefined): Sharp {
+  return encode(params ? img.withXmp(xmpPacket(params)) : img, format);
+}
+
+/**
+ * The image with the caption an emulator image carries (found through its metadata) blurred
+ * beyond reading, so a result derived from it shows one caption: its own. Any other image comes
+ * back as it is.
+ */
+export async function withoutCaption(image: Buffer): Promise<Buffer> {
+  const cleaned = await captionFree(image);
+  return cleaned ? cleaned.withXmp(xmpPacket(cleaned.params)).png({ compressionLevel: 1 }).toBuffer() : image;
+}
+
+/** A sharp pipeline over `image` with its caption hidden (see {@link withoutCaption}). */
+async function captionFreeSharp(image: Buffer): Promise<Sharp> {
+  const sharp = await loadSharp();
+  return (await captionFree(image)) ?? sharp(image);
+}
+
+/**
+ * `image` with its caption band blurred, as an unencoded pipeline (so callers go on without an
+ * encode and decode), or `undefined` when it carries no caption band.
+ */
+async function captionFree(
+  image: Buffer,
+): Promise<(Sharp & { params: Record<string, unknown> }) | undefined> {
+  const sharp = await loadSharp();
+  const meta = await sharp(image).metadata();
+  const params = paramsOfXmp(meta.xmp);
+  const band = params?.captionBand as
+    | { top: number; height: number; left?: number; width?: number }
+    | undefined;
+  const { width = 0, height = 0 } = meta;
+  if (!band || typeof params?.height !== "number" || typeof params.width !== "number" || !width || !height)
+    return undefined;
+  // The band in this file's pixels (a result may have been resized since), with a small margin.
+  const sx = width / params.width;
+  const sy = height / params.height;
+  const clamp = (v: number, max: number) => Math.max(0, Math.min(max, v));
+  const top = clamp(Math.floor(band.top * sy) - 2, height - 1);
+  const left = clamp(Math.floor((band.left ?? 0) * sx) - 2, width - 1);
+  const bandHeight = clamp(Math.ceil((band.top + band.height) * sy) + 2, height) - top;
+  const bandWidth =
+    clamp(Math.ceil(((band.left ?? 0) + (band.width ?? params.width)) * sx) + 2, width) - left;
+  if (bandHeight < 1 || bandWidth < 1) return undefined;
+  const blurred = await sharp(image)
+    .extract({ left, top, width: bandWidth, height: bandHeight })
+    .removeAlpha()
+    .blur(Math.max(4, Math.min(bandHeight, bandWidth) / 3))
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(image)
+    .removeAlpha()
+    .composite([{ input: blurred.data, raw: blurred.info, top, left }])
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return Object.assign(sharp(data, { raw: info }), { params });
 }
 
 /** Size and format of an image. */
@@ -299,7 +536,12 @@ export async function imageInfo(image: Buffer): Promise<ImageInfo> {
 /** Converts to another format, size unchanged. */
 export async function convertImage(image: Buffer, format: ImageFormat): Promise<Buffer> {
   const sharp = await loadSharp();
-  return encode(sharp(image), format).toBuffer();
+  const { width = 0, height = 0, xmp } = await sharp(image).metadata();
+  return encodeWith(
+    sharp(image),
+    format,
+    derivedParams(paramsOfXmp(xmp), { width, height, format }),
+  ).toBuffer();
 }
 
 /**
@@ -312,7 +554,12 @@ export async function resizeImage(
   format: ImageFormat = "png",
 ): Promise<Buffer> {
   const sharp = await loadSharp();
-  return encode(sharp(image).resize(width, height, { fit: "fill", kernel: "lanczos3" }), format).toBuffer();
+  const params = derivedParams(paramsOfXmp((await sharp(image).metadata()).xmp), { width, height, format });
+  return encodeWith(
+    sharp(image).resize(width, height, { fit: "fill", kernel: "lanczos3" }),
+    format,
+    params,
+  ).toBuffer();
 }
 
 /**
@@ -327,11 +574,18 @@ export async function cutoutImage(image: Buffer): Promise<Buffer> {
       height / 2
     }" rx="${width * 0.36}" ry="${height * 0.44}" fill="#fff"/></svg>`,
   );
-  return sharp(image)
-    .ensureAlpha()
-    .composite([{ input: mask, blend: "dest-in" }])
-    .png({ compressionLevel: 3 })
-    .toBuffer();
+  const params = derivedParams(paramsOfXmp((await sharp(image).metadata()).xmp), {
+    width,
+    height,
+    format: "png",
+  });
+  return encodeWith(
+    sharp(image)
+      .ensureAlpha()
+      .composite([{ input: mask, blend: "dest-in" }]),
+    "png",
+    params,
+  ).toBuffer();
 }
 
 /** An edge map (Laplacian convolution on greyscale): ControlNet's canny preprocessor, near enough. */
@@ -339,7 +593,12 @@ export async function edgeMap(image: Buffer, format: ImageFormat = "png"): Promi
   const sharp = await loadSharp();
   // sharp runs its pipeline in a fixed order (colourspace last), so the greyscale is made first,
   // then convolved as a one-band raw image.
-  const grey = await sharp(image).removeAlpha().greyscale().raw().toBuffer({ resolveWithObject: true });
+  // The emulator's own caption is not content: it leaves no edges.
+  const grey = await (await captionFreeSharp(image))
+    .removeAlpha()
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const { width, height } = grey.info;
   const conv = await sharp(grey.data, { raw: { width, height, channels: 1 } })
     // The kernel sums to 0, so the scale must be given (sharp's default scale is the kernel's sum).
@@ -356,7 +615,7 @@ export async function depthMap(image: Buffer, format: ImageFormat = "png"): Prom
   const sharp = await loadSharp();
   const { width = 64, height = 64 } = await sharp(image).metadata();
   const sigma = Math.max(2, Math.min(width, height) / 40);
-  return encode(sharp(image).greyscale().blur(sigma).normalise(), format).toBuffer();
+  return encode((await captionFreeSharp(image)).greyscale().blur(sigma).normalise(), format).toBuffer();
 }
 
 /** An OpenPose-style skeleton on black, placed by the seed (no pose is detected). */
@@ -400,43 +659,97 @@ export async function maskedComposite(
 ): Promise<Buffer> {
   const sharp = await loadSharp();
   const { width = 1, height = 1 } = await sharp(base).metadata();
-  const alpha = await sharp(mask)
-    .resize(width, height, { fit: "fill" })
-    .greyscale()
-    .extractChannel(0)
-    .raw()
-    .toBuffer();
+  const alpha = await maskAlpha(mask, width, height);
+  // The result carries the overlay's parameters (the new work), else the base's.
+  const from =
+    paramsOfXmp((await sharp(overlay).metadata()).xmp) ?? paramsOfXmp((await sharp(base).metadata()).xmp);
+  const params = derivedParams(from, { width, height, format }, { derivedFromSource: true });
+  return paintThrough(base, overlay, alpha, format, params);
+}
+
+/** A mask at `width × height` as one byte per pixel (white = 255 = paint here). */
+async function maskAlpha(mask: Buffer, width: number, height: number): Promise<Buffer> {
+  const sharp = await loadSharp();
+  return sharp(mask).resize(width, height, { fit: "fill" }).greyscale().extractChannel(0).raw().toBuffer();
+}
+
+/** `overlay` painted onto `base` through `alpha`, encoded with `params`. */
+async function paintThrough(
+  base: Buffer,
+  overlay: Buffer,
+  alpha: Buffer,
+  format: ImageFormat,
+  params: Record<string, unknown> | undefined,
+): Promise<Buffer> {
+  const sharp = await loadSharp();
+  const { width = 1, height = 1 } = await sharp(base).metadata();
   const painted = await sharp(
     await sharp(overlay).resize(width, height, { fit: "fill" }).removeAlpha().toBuffer(),
   )
     .joinChannel(alpha, { raw: { width, height, channels: 1 } })
     .png()
     .toBuffer();
-  return encode(sharp(base).composite([{ input: painted }]), format).toBuffer();
+  return encodeWith(sharp(base).composite([{ input: painted }]), format, params).toBuffer();
 }
 
-/** Blends `layer` over `base` at `opacity` (a control image showing through a result). */
-export async function blendImages(
-  base: Buffer,
-  layer: Buffer,
-  opacity: number,
-  format: ImageFormat = "png",
-): Promise<Buffer> {
+/** The bounding box of a mask's painted (over half white) pixels, or `undefined` if none. */
+function boundsOf(alpha: Buffer, width: number, height: number) {
+  let left = width;
+  let top = height;
+  let right = -1;
+  let bottom = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (alpha[row + x]! < 128) continue;
+      if (x < left) left = x;
+      if (x > right) right = x;
+      if (y < top) top = y;
+      bottom = y;
+    }
+  }
+  return right < 0 ? undefined : { left, top, width: right - left + 1, height: bottom - top + 1 };
+}
+
+/**
+ * Inpainting: a placeholder of `spec` painted onto `base` only where `mask` is white; every other
+ * pixel of `base` is kept. The caption goes inside the masked region (the bottom of its bounding
+ * box, as wide as it), so it is the one caption readable there and nothing outside changes. The
+ * result has `base`'s size (`spec.width`/`height` are ignored) and `spec.format`.
+ * @example const out = await inpaintPlaceholder(photo, mask, { width: 0, height: 0, format: "png", seed: 1, prompt: "a hat", jobId: "j" });
+ */
+export async function inpaintPlaceholder(base: Buffer, mask: Buffer, spec: PlaceholderSpec): Promise<Buffer> {
   const sharp = await loadSharp();
   const { width = 1, height = 1 } = await sharp(base).metadata();
-  const a = Math.round(Math.min(1, Math.max(0, opacity)) * 255);
-  const alpha = Buffer.alloc(width * height, a);
-  const top = await sharp(await sharp(layer).resize(width, height, { fit: "fill" }).removeAlpha().toBuffer())
-    .joinChannel(alpha, { raw: { width, height, channels: 1 } })
-    .png()
-    .toBuffer();
-  // Keep the base's metadata (the placeholder's parameters) on the result.
-  return encode(
-    sharp(base)
-      .composite([{ input: top }])
-      .keepXmp(),
-    format,
-  ).toBuffer();
+  const full = { ...spec, width, height };
+  const alpha = await maskAlpha(mask, width, height);
+  const box = boundsOf(alpha, width, height);
+  let overlay = await renderPlaceholder({ ...full, format: "png", caption: false });
+  let captionBand: Record<string, number> | undefined;
+  if (box) {
+    const layout = captionLayout(full, box);
+    const svg = svgDocument(
+      box.width,
+      box.height,
+      captionSvg(layout, box.width, box.height, BAND_OPACITY.derived),
+    );
+    overlay = await sharp(overlay)
+      .composite([{ input: svg, left: box.left, top: box.top }])
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+    captionBand = {
+      top: box.top + layout.top,
+      height: box.height - layout.top,
+      left: box.left,
+      width: box.width,
+    };
+  }
+  const params = {
+    ...placeholderParams({ ...full, format: spec.format }),
+    derivedFromSource: true,
+    ...(captionBand ? { captionBand } : {}),
+  };
+  return paintThrough(base, overlay, alpha, spec.format, params);
 }
 
 /**

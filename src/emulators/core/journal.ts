@@ -2,16 +2,18 @@
  * The request journal: every request and response, per tenant, with secrets redacted.
  *
  * Bounded twice: at most 500 entries per tenant, and a byte budget over all of them (the oldest
- * entries of any tenant go first); a body longer than 16 KiB is kept cut, with its length and hash.
+ * entries of any tenant go first); a body longer than 64 Ki characters is kept cut, with its length and hash.
  */
 import { createHash } from "node:crypto";
+import { isSecretName, maskKey, redactJson, redactParams, redactSecret, redactText } from "./secrets.js";
+import { parseJsonText } from "./validation.js";
 
 /** One exchange. */
 export interface JournalEntry {
   seq: number;
   at: string;
   provider: string;
-  /** The tenant's key, redacted to its last 4 characters; "anonymous" when none was sent. */
+  /** The tenant's key, masked as everywhere (`maskKey`); "anonymous" when none was sent. */
   tenant: string;
   method: string;
   path: string;
@@ -23,32 +25,7 @@ export interface JournalEntry {
   durationMs: number;
 }
 
-/** Headers whose values are secrets. */
-const SECRET_HEADERS = new Set([
-  "authorization",
-  "x-api-key",
-  "api-key",
-  "cookie",
-  "set-cookie",
-  "proxy-authorization",
-]);
-/** JSON fields whose values are secrets, wherever they appear. */
-const SECRET_FIELD =
-  /^(api[-_]?key|key|token|access[-_]?token|secret|password|signature|securityToken|security_token)$/i;
-
-/** Masks a secret, keeping its last 4 characters so a human can tell keys apart. */
-export function redactSecret(value: string): string {
-  const v = value.trim();
-  const scheme = v.match(/^(Bearer|Basic|TAMS-SHA256-RSA)\s+/i)?.[0] ?? "";
-  const rest = v.slice(scheme.length);
-  if (/^TAMS-SHA256-RSA/i.test(scheme)) {
-    // Keep app_id (not a secret), mask the signature.
-    return scheme + rest.replace(/signature=[^,]+/i, "signature=***");
-  }
-  return `${scheme}***${rest.length > 8 ? rest.slice(-4) : ""}`;
-}
-
-/** Redacts secret headers. */
+/** Redacts secret headers (every header whose name says key, token, secret, auth, cookie...). */
 export function redactHeaders(
   headers: Record<string, string | string[] | undefined>,
 ): Record<string, string> {
@@ -57,20 +34,47 @@ export function redactHeaders(
     if (raw === undefined) continue;
     // Node gives repeated headers as arrays (set-cookie); the journal shows them joined.
     const value = Array.isArray(raw) ? raw.join(", ") : raw;
-    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? redactSecret(value) : value;
+    out[name] = isSecretName(name) ? redactSecret(value) : value;
   }
   return out;
 }
 
-/** Redacts secret fields in a parsed JSON value (deeply). */
-export function redactJson(value: unknown, depth = 0): unknown {
-  if (depth > 20 || value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_FIELD.test(k) && typeof v === "string" ? redactSecret(v) : redactJson(v, depth + 1);
+/**
+ * A multipart body's fields as the journal shows them: text fields by name (secrets masked),
+ * files as a one-line summary. The text is the body decoded as UTF-8 (file bytes are not used).
+ */
+function summarizeMultipart(contentType: string, text: string): Record<string, unknown> | undefined {
+  const boundary = contentType.match(/boundary="?([^";]+)"?/i)?.[1];
+  if (!boundary) return undefined;
+  const fields: Record<string, unknown> = {};
+  for (const part of text.split(`--${boundary}`).slice(1)) {
+    if (part.startsWith("--")) break;
+    const split = part.indexOf("\r\n\r\n");
+    if (split < 0) continue;
+    const head = part.slice(0, split);
+    const name = head.match(/name="([^"]*)"/i)?.[1];
+    if (name === undefined) continue;
+    const filename = head.match(/filename="([^"]*)"/i)?.[1];
+    const type = head.match(/content-type:\s*([^\r\n]+)/i)?.[1]?.trim();
+    const value = part.slice(split + 4).replace(/\r\n$/, "");
+    fields[name] =
+      filename !== undefined
+        ? `[file ${JSON.stringify(filename)}${type ? `, ${type}` : ""}]`
+        : isSecretName(name)
+          ? redactSecret(value)
+          : value.length > 1024
+            ? `${value.slice(0, 1024)}… (${value.length} chars)`
+            : value;
   }
-  return out;
+  return fields;
+}
+
+/** A form body's fields, secrets masked. */
+function summarizeForm(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(text))
+    fields[name] = isSecretName(name) ? redactSecret(value) : value;
+  return fields;
 }
 
 /** Bodies above this many characters are cut in the journal. */
@@ -86,18 +90,23 @@ export function summarizeBody(
 ): unknown {
   if (bytes === 0) return undefined;
   const ct = (contentType ?? "").toLowerCase();
+  if (text !== undefined && ct.startsWith("multipart/form-data")) {
+    const fields = summarizeMultipart(contentType!, text);
+    if (fields) return fields;
+  }
+  if (text !== undefined && ct.startsWith("application/x-www-form-urlencoded")) return summarizeForm(text);
   if (text !== undefined && (ct.includes("json") || ct.startsWith("text/"))) {
     if (ct.includes("json") && text.length <= MAX_BODY_CHARS * 8) {
-      try {
-        return redactJson(JSON.parse(text));
-      } catch {
-        // not JSON after all: fall through to text
-      }
+      // Not JSON after all, or nested too deep to walk safely: kept as text below.
+      const parsed = parseJsonText(text);
+      if (parsed.ok) return redactJson(parsed.value);
     }
-    // A body the journal stored cut already says its size and hash.
-    return text.length > MAX_BODY_CHARS && !STORED_CUT.test(text)
-      ? `${text.slice(0, MAX_BODY_CHARS)}… (${text.length} chars)`
-      : text;
+    // Cut or broken JSON, or plain text: secrets are masked where a name says so. A body the
+    // journal stored cut already says its size and hash.
+    const shown = redactText(text);
+    return shown.length > MAX_BODY_CHARS && !STORED_CUT.test(shown)
+      ? `${shown.slice(0, MAX_BODY_CHARS)}… (${text.length} chars)`
+      : shown;
   }
   return `[${ct || "binary"}, ${bytes} bytes]`;
 }
@@ -133,10 +142,10 @@ export function toJournalEntry(seq: number, raw: RawExchange): JournalEntry {
     seq,
     at: new Date(raw.at).toISOString(),
     provider: raw.provider,
-    tenant: raw.key ? redactSecret(raw.key) : "anonymous",
+    tenant: raw.key ? maskKey(raw.key) : "anonymous",
     method: raw.method,
     path: raw.path,
-    query: raw.query,
+    query: redactParams(raw.query),
     request: {
       headers: redactHeaders(raw.requestHeaders),
       body: summarizeBody(raw.requestType, raw.requestText, raw.requestBytes),

@@ -7,6 +7,7 @@ import type { Clock } from "./clock.js";
 import { type FaultAction, type FaultSet, magicActions } from "./faults.js";
 import type { JobDirectives } from "./job-engine.js";
 import type { Journal } from "./journal.js";
+import type { FaultRecord } from "./persistence.js";
 import { type EmulatorEnv, type ProviderDefinition, requestHeader, sendJson } from "./provider.js";
 
 /** A response that tells the in-process fetch (and the node server) to drop the connection. */
@@ -24,6 +25,11 @@ export interface ProviderMiddlewareOptions {
   clock: Clock;
   faults: FaultSet;
   journal: Journal;
+  /**
+   * With a state directory: per-request fault records. A recorded request notes the actions its
+   * rules matched; a replayed one applies the recorded actions instead of matching again.
+   */
+  faultRecords?: WeakMap<Request, FaultRecord>;
 }
 
 /** The journal's fault list when none fired (shared: the journal copies it when read). */
@@ -65,7 +71,11 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
         : await c.req.text();
     }
 
-    const matched = faults.match({ provider: definition.name, method, path, key });
+    const record = options.faultRecords?.get(c.req.raw);
+    const matched = record?.replay
+      ? (record.replay as FaultAction[]).filter((a) => a.type !== "latency")
+      : faults.match({ provider: definition.name, method, path, key });
+    if (record && !record.replay) record.matched = matched;
     const actions = requestText ? [...matched, ...magicActions(requestText)] : matched;
     const directives: JobDirectives = {};
     let latency = 0;
@@ -85,6 +95,7 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
             kind: "rate-limit",
             message: "rate limit exceeded (injected fault)",
             retryAfter: a.retryAfter,
+            path,
           });
           early.headers.set("Retry-After", String(a.retryAfter));
         } else {
@@ -92,6 +103,7 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
             status: a.status,
             kind: "fault",
             message: a.message ?? `injected fault: HTTP ${a.status}`,
+            path,
           });
         }
       }

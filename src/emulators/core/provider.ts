@@ -8,6 +8,7 @@ import type { HttpBindings } from "@hono/node-server";
 import type { Context, Hono } from "hono";
 import type { Clock } from "./clock.js";
 import type { FileStore } from "./file-store.js";
+import type { HostRoute } from "./hosts.js";
 import type { ImageLimits } from "./images.js";
 import type { JobDirectives } from "./job-engine.js";
 import type { JobStore } from "./job-store.js";
@@ -25,6 +26,8 @@ export type EmulatorEnv = {
     providerBase: string;
     /** The JSON text last answered through {@link sendJson} (what the journal records). */
     sentJson: { res: Response; text: string; type: string } | undefined;
+    /** Set when the request came to one of the provider's real hosts: its routes (see hosts.ts). */
+    hostRoutes: readonly HostRoute[] | undefined;
   };
 };
 
@@ -39,6 +42,11 @@ export interface ErrorRequest {
   kind: "fault" | "rate-limit" | "not-found" | "internal";
   /** Seconds, for 429s. */
   retryAfter?: number;
+  /**
+   * The request's path below the provider's prefix (`/v1/jobs`), when there was a request: a
+   * provider whose routes answer in more than one shape (TAMS's storage host) picks by it.
+   */
+  path?: string;
 }
 
 /** Settings every provider sees. */
@@ -48,6 +56,8 @@ export interface EmulatorSettings {
   imageLimits: ImageLimits;
   /** Options for one provider, from `createEmulators({ providerOptions: { tams: {...} } })`. */
   providerOptions: Record<string, unknown>;
+  /** The seed of every random id this server draws (random per start unless given). */
+  seed: number;
 }
 
 /** The services a provider builds on. */
@@ -62,6 +72,11 @@ export interface ProviderContext {
   readonly options: Record<string, unknown>;
   /** Logs a line (the server prints it; tests can capture it). */
   log(line: string): void;
+  /**
+   * A named stream of numbers in [0, 1) for ids the real service makes random, drawn from the
+   * server's seed (see `random.ts`): different on every start, reproducible with a given seed.
+   */
+  random(stream: string): () => number;
 }
 
 /** A built provider. */
@@ -83,6 +98,11 @@ export interface ProviderDefinition {
   readonly title: string;
   /** The provider's own production base URL (for the README and the conformance `live` target). */
   readonly liveBaseUrl: string;
+  /**
+   * The real hosts it answers for (interception and the HTTPS proxy send their requests to it).
+   * `serve`, `createEmulators({ hosts })` and `interceptProviders({ hosts })` can add more.
+   */
+  readonly hosts?: readonly HostRoute[];
   /** Where its docs are, for humans. */
   readonly docs: string;
   /** The tenant key a request carries, read the way the provider reads it. */

@@ -3,20 +3,27 @@
  * `/__emulator`, optional per-provider ports, graceful shutdown. Knows providers only through
  * their {@link ProviderDefinition}.
  */
+import type { Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { type HttpBindings, serve } from "@hono/node-server";
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { adminGuard, adminTokenPolicy } from "./admin-auth.js";
 import { bodyLimit } from "./body-limit.js";
 import { type Clock, type ClockOptions, createClock } from "./clock.js";
 import { createControlPlane } from "./control-plane.js";
 import { createFaultSet, type FaultRuleInput, faultRuleSchema } from "./faults.js";
 import { createFileStore } from "./file-store.js";
+import { createHostTable, type HostRoute, type HostTable, hostnameOf } from "./hosts.js";
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from "./images.js";
 import { createJobStore } from "./job-store.js";
 import { createJournal } from "./journal.js";
+import { createRecorder, type FaultRecord, type Recorder } from "./persistence.js";
 import type { EmulatorEnv, EmulatorSettings, ProviderDefinition, ProviderInstance } from "./provider.js";
 import { DROP_HEADER, providerMiddleware } from "./provider-middleware.js";
+import { createRandomStreams, randomSeed } from "./random.js";
+import { openStateDir, storedSettings } from "./state-dir.js";
 import { createTenantStore } from "./tenants.js";
 
 /** Options of {@link createEmulatorServer}. */
@@ -40,6 +47,20 @@ export interface EmulatorServerOptions {
   limits?: Partial<StateLimits>;
   /** Where log lines go. Default: nowhere. */
   log?: (line: string) => void;
+  /**
+   * A token `/__emulator/*` requires (bearer or `x-emulator-admin-token`), on any bind. Without one,
+   * a loopback bind is open and `listen` on any other host generates one (see `Listening.adminToken`).
+   */
+  adminToken?: string;
+  /** Real hosts to add per provider, beyond the ones each declares (e.g. `{ qolaba: ["api.example.com"] }`). */
+  hosts?: Record<string, readonly (string | HostRoute)[]>;
+  /** Seed of the random ids (task ids, uuids): the same seed replays the same ids. Default: random. */
+  seed?: number;
+  /**
+   * A directory to keep state in across restarts (see `state-dir.ts` and `persistence.ts`).
+   * Throws a {@link StateDirError} when it cannot be used. Default: state lives in memory only.
+   */
+  stateDir?: string;
 }
 
 /** Options of {@link EmulatorServer.listen}. */
@@ -48,6 +69,8 @@ export interface ListenOptions {
   host?: string;
   /** Extra ports serving one provider at the root, for clients that cannot take a path prefix. */
   providerPorts?: Record<string, number>;
+  /** Serve HTTPS with this PEM key and certificate (every port). */
+  tls?: { key: string; cert: string };
 }
 
 /** A running server. */
@@ -56,6 +79,12 @@ export interface Listening {
   url: string;
   /** Each provider's base URL (its own port's root when it has one). */
   urls: Record<string, string>;
+  /** The token the control plane requires, when it requires one (given, or generated for this bind). */
+  adminToken?: string;
+  /** True when {@link adminToken} was generated at `listen` (print it: nobody else knows it). */
+  adminTokenGenerated?: boolean;
+  /** The main port's Node server (the HTTPS proxy attaches its `connect` handler here). */
+  server: HttpServer;
   close(): Promise<void>;
 }
 
@@ -71,11 +100,15 @@ export interface EmulatorServer {
   readonly clock: Clock;
   readonly providers: string[];
   readonly settings: EmulatorSettings;
+  /** The real hosts of the served providers: a request to one is answered by its provider. */
+  readonly hosts: HostTable;
   /** Drops all state (or one key's): tenants, jobs, files, journal; a full reset also clears faults and clock advances. */
   reset(key?: string): void;
   listen(options?: ListenOptions): Promise<Listening>;
   /** Closes every listening server and stops the clock's timer. */
   close(): Promise<void>;
+  /** Resolves once a state directory's changes have been replayed, with their number (0 without one). */
+  readonly restored: Promise<number>;
 }
 
 const DEFAULT_START_CREDIT = 100_000;
@@ -126,7 +159,26 @@ export function createEmulatorServer(
     strictKeys: options.strictKeys ?? false,
     imageLimits: { ...DEFAULT_IMAGE_LIMITS, ...options.imageLimits },
     providerOptions: options.providerOptions ?? {},
+    // A state directory keeps the seed it was made with: its ids replay only under that seed.
+    seed:
+      options.seed ??
+      (options.stateDir ? (storedSettings(options.stateDir)?.seed as number | undefined) : undefined) ??
+      randomSeed(),
   };
+  const store = options.stateDir
+    ? openStateDir(options.stateDir, {
+        providers: definitions.map((d) => d.name),
+        clock: { mode: clock.mode, speed: clock.speed },
+        seed: settings.seed,
+        startCredit: settings.startCredit,
+        strictKeys: settings.strictKeys,
+        keys: options.keys ?? {},
+        imageLimits: settings.imageLimits,
+        providerOptions: settings.providerOptions,
+      })
+    : undefined;
+  const faultRecords = new WeakMap<Request, FaultRecord>();
+  const random = createRandomStreams(settings.seed);
   const limits: StateLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const tenants = createTenantStore({
     startCredit: settings.startCredit,
@@ -154,6 +206,14 @@ export function createEmulatorServer(
   };
   registerKeys();
 
+  const hosts = createHostTable(
+    Object.fromEntries(
+      definitions.map((d) => [d.name, [...(d.hosts ?? []), ...(options.hosts?.[d.name] ?? [])]]),
+    ),
+  );
+  for (const name of Object.keys(options.hosts ?? {}))
+    if (!definitions.some((d) => d.name === name)) throw new Error(`hosts: ${name} is not a served provider`);
+
   const instances = new Map<string, ProviderInstance>();
   const defs = new Map<string, ProviderDefinition>();
   for (const def of definitions) {
@@ -170,6 +230,7 @@ export function createEmulatorServer(
         settings,
         options: (settings.providerOptions[def.name] ?? {}) as Record<string, unknown>,
         log: (line) => log(`[${def.name}] ${line}`),
+        random: (stream) => random.stream(`${def.name}|${stream}`),
       }),
     );
   }
@@ -181,45 +242,78 @@ export function createEmulatorServer(
    * a poll runs two handlers (middleware, route), since the body limit is registered for
    * body-carrying methods only.
    */
-  const mount = (def: ProviderDefinition, prefix: string): Hono<EmulatorEnv> => {
+  const mount = (def: ProviderDefinition, prefix: string, realHost = false): Hono<EmulatorEnv> => {
     const app = new Hono<EmulatorEnv>().basePath(prefix || "/");
+    const relative = (c: Context) => c.req.path.slice(prefix.length) || "/";
+    if (realHost) {
+      // Tells publicUrl which real host serves which path (Aitubo's files are on file.aitubo.ai).
+      app.use("*", async (c, next) => {
+        c.set("hostRoutes", hosts.routesOf(def.name));
+        await next();
+      });
+    }
     // Refuse an oversized body before anything reads it: an upload's limit plus room for form fields.
     const limitBody = bodyLimit({
       maxSize: settings.imageLimits.maxBytes + BODY_OVERHEAD,
-      onError: () =>
-        def.renderError({
+      onError: (c) => {
+        const res = def.renderError({
           status: 413,
           kind: "fault",
           message: `request body too large: the limit is ${settings.imageLimits.maxBytes + BODY_OVERHEAD} bytes`,
-        }),
+          path: relative(c),
+        });
+        // The rest of the body is never read, so the connection cannot carry another request:
+        // say so, or a keep-alive client sends its next request into a socket about to close.
+        res.headers.set("Connection", "close");
+        return res;
+      },
     });
     app.on(BODY_METHODS, "*", limitBody);
-    app.use("*", providerMiddleware({ definition: def, prefix, clock, faults, journal }));
+    app.use(
+      "*",
+      providerMiddleware({
+        definition: def,
+        prefix,
+        clock,
+        faults,
+        journal,
+        ...(store ? { faultRecords } : {}),
+      }),
+    );
     app.route("/", instances.get(def.name)!.app);
     app.notFound((c) =>
       def.renderError({
         status: 404,
         kind: "not-found",
         message: `no such endpoint: ${c.req.method} ${c.req.path}`,
+        path: relative(c),
       }),
     );
-    app.onError((err) => {
+    app.onError((err, c) => {
       if (err instanceof HTTPException) return err.getResponse();
       // A bug, not the client's fault: log it, answer in the provider's 500 shape, never a stack trace.
       log(`[${def.name}] internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return def.renderError({ status: 500, kind: "internal", message: "internal server error" });
+      return def.renderError({
+        status: 500,
+        kind: "internal",
+        message: "internal server error",
+        path: relative(c),
+      });
     });
     return app;
   };
 
   const reset = (key?: string) => {
     if (key === undefined) {
+      // Nothing is left to keep (a replayed reset leaves the directory as it is).
+      if (store && !recorder?.replaying) store.clear();
       tenants.clear();
       jobs.clear();
       files.clear();
       journal.clear();
       faults.set(initialFaults);
       clock.reset();
+      random.reset();
       registerKeys();
     } else {
       tenants.delete(key);
@@ -232,6 +326,12 @@ export function createEmulatorServer(
   };
 
   const app = new Hono();
+  // Read per request: listen() on a non-loopback host may generate the token after the app is built.
+  let adminToken = options.adminToken || undefined;
+  // Recorded control requests replay without the token (it is never written to the directory).
+  const guard = adminGuard(() => (recorder?.replaying ? undefined : adminToken));
+  app.use("/__emulator", guard);
+  app.use("/__emulator/*", guard);
   app.route(
     "/__emulator",
     createControlPlane({
@@ -271,25 +371,104 @@ export function createEmulatorServer(
     return c.json({ error: { message } }, 404);
   });
 
+  /** Each provider answering at its root on its real hosts, built on the first such request. */
+  const hostApps = new Map<string, Hono<EmulatorEnv>>();
+  /**
+   * The server's entry point: a request to a provider's real host (intercepted, proxied, or sent
+   * with its Host header) goes to that provider at its root; anything else to the main app.
+   */
+  const dispatch = (request: Request, env?: Partial<HttpBindings>): Response | Promise<Response> => {
+    const url = request.url;
+    const hit = hosts.match(hostnameOf(url));
+    if (!hit) return app.fetch(request, env);
+    let provider = hostApps.get(hit.provider);
+    if (!provider) {
+      provider = mount(defs.get(hit.provider)!, "", true);
+      hostApps.set(hit.provider, provider);
+    }
+    if (hit.route.path) {
+      // `https://file.aitubo.ai/x` is the provider's `/file/x`.
+      const at = url.indexOf("/", url.indexOf("//") + 2);
+      const target =
+        at < 0 ? `${url}${hit.route.path}/` : `${url.slice(0, at)}${hit.route.path}${url.slice(at)}`;
+      const hasBody = request.body !== null;
+      request = new Request(target, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: request.signal,
+        ...(hasBody ? { duplex: "half" } : {}),
+      } as RequestInit);
+    }
+    return provider.fetch(request, env);
+  };
+
   const closers = new Set<() => Promise<void>>();
+
+  // Apps on a provider's own port, built once (a replay may need them before they listen).
+  const portApps = new Map<string, Hono<EmulatorEnv>>();
+  const portApp = (name: string) => {
+    let one = portApps.get(name);
+    if (!one) {
+      const def = defs.get(name);
+      if (!def) throw new Error(`unknown provider ${name} in providerPorts`);
+      one = mount(def, "");
+      portApps.set(name, one);
+    }
+    return one;
+  };
+  const recorder: Recorder | undefined = store
+    ? createRecorder({
+        store,
+        clock,
+        faults: faultRecords,
+        appFor: (name) => (name === "" ? dispatch : portApp(name).fetch),
+        maxBodyBytes: settings.imageLimits.maxBytes + BODY_OVERHEAD,
+        log,
+      })
+    : undefined;
+  const restored = recorder ? recorder.replay() : Promise.resolve(0);
+  /** The entry point of an app: through the recorder when state is kept. */
+  const entry = (name: string): Pick<Hono<EmulatorEnv>, "fetch"> => ({
+    fetch: recorder
+      ? (request: Request, env?: unknown) => recorder.handle(name, request, env)
+      : name === ""
+        ? dispatch
+        : portApp(name).fetch,
+  });
 
   const listenOne = (
     fetchApp: Pick<Hono<EmulatorEnv>, "fetch">,
     port: number,
     host: string,
-  ): Promise<{ url: string; close: () => Promise<void> }> =>
+    tls?: ListenOptions["tls"],
+  ): Promise<{ url: string; server: HttpServer; close: () => Promise<void> }> =>
     new Promise((resolve, reject) => {
-      const server = serve({ fetch: fetchApp.fetch, port, hostname: host }, (info: AddressInfo) => {
-        const h = info.address.includes(":") ? `[${info.address}]` : info.address;
-        const close = () =>
-          new Promise<void>((done) => {
-            closers.delete(close);
-            if ("closeAllConnections" in server) server.closeAllConnections();
-            server.close(() => done());
+      const server = serve(
+        {
+          fetch: fetchApp.fetch,
+          port,
+          hostname: host,
+          ...(tls
+            ? { createServer: createHttpsServer, serverOptions: { key: tls.key, cert: tls.cert } }
+            : {}),
+        },
+        (info: AddressInfo) => {
+          const h = info.address.includes(":") ? `[${info.address}]` : info.address;
+          const close = () =>
+            new Promise<void>((done) => {
+              closers.delete(close);
+              if ("closeAllConnections" in server) server.closeAllConnections();
+              server.close(() => done());
+            });
+          closers.add(close);
+          resolve({
+            url: `${tls ? "https" : "http"}://${h}:${info.port}`,
+            server: server as HttpServer,
+            close,
           });
-        closers.add(close);
-        resolve({ url: `http://${h}:${info.port}`, close });
-      });
+        },
+      );
       server.once("error", reject);
     });
 
@@ -298,20 +477,25 @@ export function createEmulatorServer(
     clock,
     settings,
     providers: [...defs.keys()],
+    hosts,
     reset,
     async fetch(input, init) {
       const request =
         input instanceof Request
           ? input
           : new Request(new URL(String(input), "http://localhost"), init as RequestInit | undefined);
-      const res = await app.fetch(request);
+      await restored;
+      const res = await entry("").fetch(request);
       if (res.headers.has(DROP_HEADER))
         throw new TypeError("fetch failed: connection dropped (emulator fault)");
       return res;
     },
     async listen(listenOptions = {}) {
       const host = listenOptions.host ?? "127.0.0.1";
-      const main = await listenOne(app, listenOptions.port ?? 4000, host);
+      const policy = adminTokenPolicy(host, adminToken);
+      adminToken = policy.token;
+      await restored;
+      const main = await listenOne(entry(""), listenOptions.port ?? 4000, host, listenOptions.tls);
       const urls: Record<string, string> = Object.fromEntries(
         definitions.map((d) => [d.name, `${main.url}/${d.name}`]),
       );
@@ -320,7 +504,7 @@ export function createEmulatorServer(
         for (const [name, port] of Object.entries(listenOptions.providerPorts ?? {})) {
           const def = defs.get(name);
           if (!def) throw new Error(`unknown provider ${name} in providerPorts`);
-          const one = await listenOne(mount(def, ""), port, host);
+          const one = await listenOne(entry(name), port, host, listenOptions.tls);
           urls[name] = one.url;
           extra.push(one.close);
         }
@@ -331,13 +515,18 @@ export function createEmulatorServer(
       return {
         url: main.url,
         urls,
+        ...(policy.token ? { adminToken: policy.token, adminTokenGenerated: policy.generated } : {}),
+        server: main.server,
         close: async () => {
           await Promise.all([main.close(), ...extra.map((c) => c())]);
         },
       };
     },
+    restored,
     async close() {
       await Promise.all([...closers].map((c) => c()));
+      await restored.catch(() => undefined);
+      recorder?.close();
       clock.dispose();
     },
   };

@@ -44,6 +44,18 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
       return `unknown field(s) ${issue.keys.join(", ")}`;
     case "not_multiple_of":
       return `must be a multiple of ${issue.divisor}`;
+    case "invalid_union": {
+      // A discriminated union's tag: list the tags it knows.
+      const options = (issue as { options?: unknown[] }).options;
+      if (Array.isArray(options)) return `must be one of ${options.map((v) => JSON.stringify(v)).join(", ")}`;
+      // A union of types (`string | number`): name them.
+      const expected = issue.errors.map((branch) =>
+        branch.length === 1 && branch[0]!.code === "invalid_type" ? branch[0]!.expected : undefined,
+      );
+      return expected.every((e) => e !== undefined)
+        ? `must be ${expected.map((e) => article(e!)).join(" or ")}`
+        : "matches none of the accepted forms";
+    }
     default:
       return issue.message;
   }
@@ -70,11 +82,49 @@ export function describeProblem(p: FieldProblem): string {
   return p.field ? `${p.field} ${p.message}` : `body ${p.message}`;
 }
 
-/** Parses a JSON text; `undefined` when it is not JSON. */
-export function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false } {
+/**
+ * How deep a JSON body may nest arrays and objects. No provider documents a limit; every request
+ * any of them documents nests under 10 levels, and code that walks a parsed value (protojson
+ * printing, redaction) recurses, so a hostile 5,000-level body would overflow the stack [inferred].
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * True when a JSON text nests arrays and objects deeper than `max`. A linear scan of the text
+ * (brackets outside strings), so it costs nothing like a parse and never recurses.
+ */
+export function jsonNestsDeeperThan(text: string, max = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x5d || ch === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** Why a JSON text was not parsed, in words that follow "request body" or a field name. */
+export type JsonTextProblem = "is not valid JSON" | `nests deeper than ${number} levels`;
+
+/**
+ * Parses a JSON text; on failure, why (not JSON, or nested past {@link MAX_JSON_DEPTH}).
+ * @example parseJsonText('{"a":1}') // { ok: true, value: { a: 1 } }
+ */
+export function parseJsonText(
+  text: string,
+): { ok: true; value: unknown } | { ok: false; problem: JsonTextProblem; tooDeep: boolean } {
+  if (jsonNestsDeeperThan(text))
+    return { ok: false, problem: `nests deeper than ${MAX_JSON_DEPTH} levels`, tooDeep: true };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false };
+    return { ok: false, problem: "is not valid JSON", tooDeep: false };
   }
 }

@@ -6,6 +6,7 @@
 
 import type { FileStore } from "../core/file-store.js";
 import { type ImageLimits, renderPlaceholder, validateImage } from "../core/images.js";
+import { decodeFilePath } from "../core/url-path.js";
 
 /** The path of result files under the provider's base URL. */
 export const FILES_PREFIX = "files/";
@@ -21,12 +22,15 @@ export interface SourceImage {
   origin: "emulator" | "placeholder";
 }
 
-/** The path in the file store of an emulator URL, or `undefined` for any other URL. */
+/**
+ * The path in the file store of an emulator URL, or `undefined` for any other URL. An emulator URL
+ * whose escapes are malformed names no file: the empty path, which the store never holds.
+ */
 export function ownResultPath(url: string, providerBase: string): string | undefined {
   const base = new URL(`${providerBase.replace(/\/+$/, "")}/${FILES_PREFIX}`);
   const u = new URL(url);
   if (u.origin !== base.origin || !u.pathname.startsWith(base.pathname)) return undefined;
-  return `${FILES_PREFIX}${decodeURIComponent(u.pathname.slice(base.pathname.length))}`;
+  return `${FILES_PREFIX}${decodeFilePath(u.pathname.slice(base.pathname.length)) ?? ""}`;
 }
 
 /** A deterministic stand-in for an image at a URL the emulator will not fetch. */

@@ -18,6 +18,9 @@ export const qolabaProvider: ProviderDefinition = {
   title: "Qolaba",
   // [inferred] the B2B API's host; the docs print none. Configure the live target's base URL.
   liveBaseUrl: "https://qolaba-server-b2b.up.railway.app/api/v1",
+  // [inferred] the same host; its `/api/v1` paths are served as under `/qolaba/api/v1`. Add yours
+  // with `serve --host-for qolaba=HOST` or `createEmulators({ hosts: { qolaba: [HOST] } })`.
+  hosts: [{ host: "qolaba-server-b2b.up.railway.app" }],
   docs: "https://docs.qolaba.ai",
   identify: (c) => qolabaKey(requestHeader(c, "authorization")),
   create(ctx) {

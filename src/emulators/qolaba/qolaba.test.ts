@@ -448,13 +448,26 @@ describe("getImagetoImage", () => {
     return { bright: hi / Math.max(1, nh), dark: lo / Math.max(1, nl) };
   }
 
+  it("regression: ControlNet results were WebP files whose metadata said png", async () => {
+    server = qolabaServer();
+    const srcUrl = await ownResult();
+    for (const app of [CANNY, DEPTH, POSE]) {
+      const { body } = await call(server, "/getImagetoImage", i2i(app, srcUrl));
+      const out = await fetchImage(server, resultUrls(body)[0]!);
+      expect(out.format).toBe("webp");
+      expect(await readImageParams(out.bytes)).toMatchObject({ format: "webp", derivedFromSource: true });
+    }
+  });
+
   it("canny: the source's edges show in the result", async () => {
     server = qolabaServer();
     const srcUrl = await ownResult();
     const src = (await fetchImage(server, srcUrl)).bytes;
     const { body } = await call(server, "/getImagetoImage", i2i(CANNY, srcUrl));
     const out = (await fetchImage(server, resultUrls(body)[0]!)).bytes;
-    const edges = await edgeMap(await sharp(src).png().toBuffer());
+    // The source's own caption is not content: edgeMap reads the metadata that locates it and
+    // leaves it out, as the emulator's ControlNet does.
+    const edges = await edgeMap(src);
     const m = await meanWhere(out, edges, 512, 512);
     expect(m.bright - m.dark).toBeGreaterThan(40);
   });
@@ -576,6 +589,22 @@ describe("failures, NSFW, credits", () => {
     expect(res.status).toBe(500);
     expect(res.body).toMatchObject({ status: "FAILED", error: "Insufficient Credits", task_id: null });
     expect(await tenantState(server, "poor")).toMatchObject({ balance: 0.1, jobs: 0, files: 0 });
+  });
+
+  it("regression: getImage refused task_id and ref_id, the backend's other spelling of id and refID", async () => {
+    server = qolabaServer({ clock: { mode: "manual" } });
+    const { body } = await call(server, "/getTextToImage", { ...T2I, celery: true });
+    server.clock.advance(10 * 60_000);
+    const byDoc = await call(server, "/getImage", { id: body.task_id, refID: "r1" });
+    const byBackend = await call(server, "/getImage", { task_id: body.task_id, ref_id: "r1" });
+    expect(byBackend.status).toBe(200);
+    expect(byBackend.body).toMatchObject({ status: "SUCCESS", task_id: body.task_id });
+    expect(byBackend.body).toEqual(byDoc.body);
+    const neither = await call(server, "/getImage", { ref_id: "r1" });
+    expect(neither.status).toBe(422);
+    expect(neither.body.error_data).toEqual({
+      errors: [{ field: "id", type: "missing", message: "Field required" }],
+    });
   });
 
   it("an unknown task id reads PENDING, as Celery reports it", async () => {

@@ -2,17 +2,17 @@
  * The images of a Qolaba task. Text-to-image: a seeded placeholder. Image-to-image: the
  * placeholder over the source, the source showing through as much as `strength` says (the doc:
  * a higher strength follows the reference more closely). ControlNet: that, with the preprocessed
- * control image (canny edges, a depth map, a pose skeleton) blended in, so a test can see which
- * control was applied.
+ * control image (canny edges, a depth map, a pose skeleton) blended in under the caption, so a
+ * test can see which control was applied.
  */
 import {
-  blendImages,
   depthMap,
   edgeMap,
   type ImageFormat,
   loadSharp,
   poseMap,
   renderPlaceholder,
+  withoutCaption,
 } from "../core/images.js";
 import type { ControlnetModel } from "./catalog.js";
 
@@ -46,17 +46,30 @@ export async function controlImage(
 ): Promise<Buffer> {
   if (model === "openpose") return poseMap(width, height, seed);
   const sharp = await loadSharp();
-  const sized = await sharp(source).resize(width, height, { fit: "cover" }).removeAlpha().png().toBuffer();
+  // The source's own caption (an emulator image) is hidden first: resizing drops the metadata
+  // that locates it.
+  const sized = await sharp(await withoutCaption(source))
+    .resize(width, height, { fit: "cover" })
+    .removeAlpha()
+    .png()
+    .toBuffer();
   return model === "canny" ? edgeMap(sized) : depthMap(sized);
 }
 
 /** Renders one result image. */
 export async function renderResult(spec: ResultSpec): Promise<Buffer> {
   const seed = `${spec.taskId}:${spec.index}`;
-  const base = await renderPlaceholder({
+  const control =
+    spec.controlnet && spec.source
+      ? {
+          image: await controlImage(spec.controlnet, spec.source, spec.width, spec.height, seed),
+          opacity: CONTROL_OPACITY,
+        }
+      : undefined;
+  return renderPlaceholder({
     width: spec.width,
     height: spec.height,
-    format: spec.controlnet ? "png" : RESULT_FORMAT,
+    format: RESULT_FORMAT,
     seed,
     prompt: spec.prompt,
     jobId: spec.taskId,
@@ -64,8 +77,6 @@ export async function renderResult(spec: ResultSpec): Promise<Buffer> {
     params: { ...spec.params, index: spec.index, controlnet: spec.controlnet ?? null },
     source: spec.source,
     sourceWeight: spec.strength,
+    control,
   });
-  if (!spec.controlnet || !spec.source) return base;
-  const control = await controlImage(spec.controlnet, spec.source, spec.width, spec.height, seed);
-  return blendImages(base, control, CONTROL_OPACITY, RESULT_FORMAT);
 }

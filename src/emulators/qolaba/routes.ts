@@ -12,7 +12,6 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import { estimateQolaba, type QolabaEndpoint, type QolabaPrices } from "../../credits/index.js";
 import { fileResponse } from "../core/file-store.js";
-import { seededRandom } from "../core/images.js";
 import { createTimeline, type JobOutcome, outcomeFrom } from "../core/job-engine.js";
 import type { Job } from "../core/job-store.js";
 import {
@@ -22,6 +21,7 @@ import {
   type ProviderContext,
   requestHeader,
 } from "../core/provider.js";
+import { uuidFrom } from "../core/random.js";
 import type { Tenant } from "../core/tenants.js";
 import { parseJsonText } from "../core/validation.js";
 import { findApp, type QolabaApp } from "./catalog.js";
@@ -73,7 +73,11 @@ async function readJson(c: EmulatorContext): Promise<unknown> {
   const text = await c.req.text();
   if (!text.trim()) validationError([{ field: "body", message: "Field required", type: "missing" }]);
   const parsed = parseJsonText(text);
-  if (!parsed.ok) validationError([{ field: "body", message: "JSON decode error", type: "json_invalid" }]);
+  if (!parsed.ok) {
+    // FastAPI's words for a body it cannot decode; a too-deep body says why [inferred].
+    const message = parsed.tooDeep ? `JSON decode error: ${parsed.problem}` : "JSON decode error";
+    validationError([{ field: "body", message, type: "json_invalid" }]);
+  }
   if (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) {
     validationError([
       {
@@ -88,7 +92,7 @@ async function readJson(c: EmulatorContext): Promise<unknown> {
 
 /** FastAPI's HTTPBearer: no header → 403 "Not authenticated"; another scheme → 403. */
 function bearerToken(c: EmulatorContext): string {
-  // Node's own header object: c.req.header() would build a web Headers on every request.
+  // The core's reading of the header (the first of duplicates), as identify() and the journal read it.
   const header = requestHeader(c, "authorization");
   if (!header) qolabaError("NOT_AUTHENTICATED", QOLABA_MESSAGES.notAuthenticated);
   const m = /^Bearer\s+(\S.*)$/i.exec(header.trim());
@@ -106,13 +110,9 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 /** Builds Qolaba's routes over the shared services. */
 export function createQolabaRoutes(ctx: ProviderContext): { app: Hono<EmulatorEnv>; reset(): void } {
   const options = ctx.options as QolabaOptions;
-  let idRandom = seededRandom("qolaba-task-ids");
-  // Task ids look like Celery's (uuid4), drawn from a seeded sequence so a run can be replayed.
-  const nextTaskId = () => {
-    const hex = (n: number) =>
-      Array.from({ length: n }, () => Math.floor(idRandom() * 16).toString(16)).join("");
-    return `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[Math.floor(idRandom() * 4)]}${hex(3)}-${hex(12)}`;
-  };
+  // Task ids look like Celery's (uuid4): random on every start, reproducible with the server's seed.
+  const idRandom = ctx.random("task-ids");
+  const nextTaskId = () => uuidFrom(idRandom);
 
   /** The tenant behind a token; in strict mode an unknown token is the backend's 500. */
   const tenantOf = (token: string, appId: string | null): Tenant => {
@@ -354,8 +354,7 @@ export function createQolabaRoutes(ctx: ProviderContext): { app: Hono<EmulatorEn
 
   return {
     app,
-    reset() {
-      idRandom = seededRandom("qolaba-task-ids");
-    },
+    // The id stream restarts with the server's full reset.
+    reset() {},
   };
 }

@@ -72,8 +72,23 @@ export const imageToImageSchema = z
 /** A validated image-to-image body. */
 export type ImageToImageInput = z.output<typeof imageToImageSchema>;
 
-/** POST /getImage: the task status. The doc spells the reference `refID`; `ref_id` is the backend's. */
-export const taskStatusSchema = z.object({
-  id: pyStr(),
-  refID: pyStr(""),
-});
+/**
+ * POST /getImage: the task status, `{id, refID?}` [doc]. [backend] One version of the backend's
+ * request model names them `task_id` and `ref_id`: both spellings are read (the doc's wins when a
+ * body carries both), and a missing id is reported as `id`, the doc's name.
+ */
+export const taskStatusSchema = z.preprocess(
+  (v) => {
+    if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+    const { task_id, ref_id, ...rest } = v as Record<string, unknown>;
+    return {
+      ...(task_id !== undefined ? { id: task_id } : {}),
+      ...(ref_id !== undefined ? { refID: ref_id } : {}),
+      ...rest,
+    };
+  },
+  z.object({
+    id: pyStr(),
+    refID: pyStr(""),
+  }),
+);

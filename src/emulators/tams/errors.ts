@@ -8,6 +8,7 @@
  * @see ../shared/providers/NOTES.md "TensorArt TAMS" (HTTP statuses)
  */
 import { HTTPException } from "hono/http-exception";
+import { xmlText } from "../core/xml-text.js";
 
 /** gRPC status codes TAMS answers with, by name. */
 export const TAMS_CODES = {
@@ -146,4 +147,35 @@ export function codeForStatus(status: number): TamsCode {
   if (status === 502 || status === 503 || status === 504) return "UNAVAILABLE";
   if (status >= 500) return "INTERNAL";
   return "INVALID_ARGUMENT";
+}
+
+/**
+ * The routes that stand for TAMS's object storage (Aliyun OSS): the putUrl, the STS form host and
+ * result files. They answer errors as OSS does, in XML, whatever the status.
+ */
+export function isStoragePath(path: string | undefined): boolean {
+  return path !== undefined && /^\/(upload\/|oss\/?$|files\/)/.test(path);
+}
+
+/** OSS error codes by HTTP status, for the errors the core asks for [inferred: OSS's usual names]. */
+const OSS_CODES: Record<number, string> = {
+  400: "InvalidArgument",
+  403: "AccessDenied",
+  404: "NoSuchKey",
+  405: "MethodNotAllowed",
+  413: "EntityTooLarge",
+  429: "TooManyRequests",
+  500: "InternalError",
+  503: "ServiceUnavailable",
+};
+
+/**
+ * An OSS-style XML error, what a client of the storage host sees. The message is the client's
+ * text at times (a resource id), so it goes through {@link xmlText}.
+ * @example ossErrorResponse(404, "The specified key does not exist.")
+ */
+export function ossErrorResponse(status: number, message: string, code?: string): Response {
+  const name = code ?? OSS_CODES[status] ?? (status >= 500 ? "InternalError" : "InvalidArgument");
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n  <Code>${name}</Code>\n  <Message>${xmlText(message)}</Message>\n</Error>\n`;
+  return new Response(xml, { status, headers: { "content-type": "application/xml" } });
 }

@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { EmulatorContext } from "../core/provider.js";
 import type { Tenant } from "../core/tenants.js";
-import { firstProblem } from "../core/validation.js";
+import { firstProblem, parseJsonText } from "../core/validation.js";
 import { argumentError, TAMS_MESSAGES, TamsError } from "./errors.js";
 import type { TamsState } from "./state.js";
 
@@ -17,14 +17,10 @@ export async function parseBody<T extends z.ZodType>(c: EmulatorContext, schema:
   const text = await c.req.text();
   let json: unknown = {};
   if (text.trim() !== "") {
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw argumentError(
-        "body",
-        `is not valid JSON (${err instanceof Error ? err.message : "syntax error"})`,
-      );
-    }
+    // In TAMS's words, never V8's: the parser's message is not the provider's [inferred].
+    const parsed = parseJsonText(text);
+    if (!parsed.ok) throw argumentError("body", parsed.problem);
+    json = parsed.value;
   }
   const result = schema.safeParse(json);
   if (!result.success) {
@@ -32,12 +28,6 @@ export async function parseBody<T extends z.ZodType>(c: EmulatorContext, schema:
     throw argumentError(p.field || "body", p.message);
   }
   return result.data;
-}
-
-/** The raw JSON of the body (already validated by {@link parseBody}), for the credits module. */
-export async function rawBody(c: EmulatorContext): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  return text.trim() ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
 /** The caller's tenant; the auth middleware has already checked it exists. */

@@ -13,8 +13,14 @@ import { HTTPException } from "hono/http-exception";
 import * as z from "zod";
 import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { parseAuthorization, parsePublicKey, tenantKeyOf, verifySignature } from "./auth.js";
-import { codeForStatus, TAMS_MESSAGES, TamsError, tamsErrorResponse } from "./errors.js";
-import { rememberBase } from "./jobs.js";
+import {
+  codeForStatus,
+  isStoragePath,
+  ossErrorResponse,
+  TAMS_MESSAGES,
+  TamsError,
+  tamsErrorResponse,
+} from "./errors.js";
 import { jobRoutes } from "./routes-jobs.js";
 import { resourceRoutes } from "./routes-resources.js";
 import { toolRoutes } from "./routes-tools.js";
@@ -29,7 +35,7 @@ export type { TamsOptions } from "./state.js";
  */
 function authMiddleware(state: TamsState): MiddlewareHandler<EmulatorEnv> {
   return async function tamsAuth(c, next) {
-    // Node's own header object: c.req.header() would build a web Headers on every request.
+    // The core's reading of the header (the first of duplicates), as identify() and the journal read it.
     const auth = parseAuthorization(requestHeader(c, "authorization"));
     if (!auth) throw new TamsError("UNAUTHENTICATED", TAMS_MESSAGES.unauthenticated);
     if (auth.scheme === "invalid") throw new TamsError("UNAUTHENTICATED", auth.problem);
@@ -68,7 +74,6 @@ function authMiddleware(state: TamsState): MiddlewareHandler<EmulatorEnv> {
       window.push(now);
       state.rateWindows.set(tenantKey, window);
     }
-    rememberBase(state, c.get("providerBase"));
     await next();
   };
 }
@@ -105,6 +110,8 @@ export const tamsProvider: ProviderDefinition = {
   name: "tams",
   title: "TensorArt TAMS",
   liveBaseUrl: "https://ap-east-1.tensorart.cloud",
+  // [doc][public client] per-app regional hosts, the China edition, and tams-sdk's default host.
+  hosts: [{ host: "*.tensorart.cloud" }, { host: "cn.tensorart.net" }, { host: "tams-api.tensor.art" }],
   docs: "https://tams-docs.tensor.art/",
   identify: (c) => tenantKeyOf(parseAuthorization(requestHeader(c, "authorization"))),
   create(ctx) {
@@ -118,11 +125,8 @@ export const tamsProvider: ProviderDefinition = {
     app.route("/", workflowRoutes(state));
     app.route("/", resources.api);
     app.route("/", toolRoutes(state));
-    app.onError((err) => {
-      if (err instanceof HTTPException) return err.getResponse();
-      ctx.log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      return tamsErrorResponse("INTERNAL", TAMS_MESSAGES.internal);
-    });
+    // A bug reaches the core's error handler, which logs it and answers through renderError
+    // below, so the storage routes answer it in XML like everything else they say.
     return {
       app,
       control: controlRoutes(state),
@@ -145,5 +149,8 @@ export const tamsProvider: ProviderDefinition = {
       }),
     };
   },
-  renderError: ({ status, message }) => tamsErrorResponse(codeForStatus(status), message, undefined, status),
+  renderError: ({ status, message, path }) =>
+    isStoragePath(path)
+      ? ossErrorResponse(status, message)
+      : tamsErrorResponse(codeForStatus(status), message, undefined, status),
 };

@@ -59,7 +59,7 @@ describe("job lifecycle", () => {
     server.clock.advance(1600);
     const running = await call(server, "GET", `/v1/jobs/${a.body.job.id}`, key);
     expect(running.body.job.status).toBe("RUNNING");
-    expect(running.body.job.runningInfo.processingImages[0].progress).toBeGreaterThanOrEqual(0);
+    expect(running.body.job.runningInfo.stages[0].processingImages[0].progress).toBeGreaterThanOrEqual(0);
     finishAll(server);
     const done = await call(server, "GET", `/v1/jobs/${a.body.job.id}`, key);
     expect(done.body.job.status).toBe("SUCCESS");
@@ -100,7 +100,12 @@ describe("job lifecycle", () => {
     const key = fresh();
     const job = await run(key, txt2img({ prompts: [{ text: "emu:fail" }] }));
     expect(job.status).toBe("FAILED");
-    expect(job.failedInfo).toEqual({ reason: expect.stringContaining("emu:fail"), code: "FATAL_ERROR" });
+    expect(job.failedInfo).toEqual({
+      reason: expect.stringContaining("emu:fail"),
+      code: "FATAL_ERROR",
+      // The stages that finished before DIFFUSION failed: INPUT_INITIALIZE.
+      stages: [{ stageIndex: "0", processingImages: [{ progress: 100 }] }],
+    });
     expect(await balanceOf(server, key)).toBe(server.settings.startCredit);
   });
 

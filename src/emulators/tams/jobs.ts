@@ -5,14 +5,20 @@
  *
  * Result files exist from the moment the job shows them: they are registered when a read (or a
  * webhook) first sees them ready, with their expiry counted from when they were made.
+ *
+ * A key's jobs run one at a time, in the order they were made (the doc states no concurrency; one
+ * at a time is inferred): each job's start is fixed when it is made, as the later of "made + the
+ * queue delay" and the end of the key's previous job. Its place in the queue is then found by a
+ * binary search over the key's start times, never by scanning the key's jobs.
  */
+
+import { compact, int64Out } from "../../credits/protojson.js";
 import { CONTENT_TYPES } from "../core/images.js";
-import type { JobDirectives } from "../core/job-engine.js";
-import { createTimeline, type JobPhase, jobView, outcomeFrom } from "../core/job-engine.js";
+import type { JobDirectives, JobTimeline } from "../core/job-engine.js";
+import { cancelJob, createTimeline, type JobPhase, jobView, outcomeFrom } from "../core/job-engine.js";
 import type { Job } from "../core/job-store.js";
 import type { Tenant } from "../core/tenants.js";
 import { TamsError } from "./errors.js";
-import { compact, int64Out } from "./protojson.js";
 import type { TamsState } from "./state.js";
 
 /** TAMS job statuses [doc][client]. */
@@ -38,8 +44,56 @@ const STATUS_OF: Record<JobPhase, JobStatus> = {
   canceled: "CANCELED",
 };
 
-/** How long a job waits in the queue before it runs, in emulated ms (inferred). */
+/** How long a job waits in the queue before it runs when the key has nothing running, in emulated ms (inferred). */
 export const QUEUE_MS = 1500;
+
+/**
+ * Share of a workflow job's running time its nodes take; the rest is the service storing the
+ * results. The doc's "Get workflow result" shows a job still RUNNING whose nodes have all
+ * finished, SaveImage's `outputUi` included [doc].
+ */
+export const NODE_SHARE = 0.9;
+
+/** One key's queue: its jobs' start times in creation order, and which of them were canceled before starting. */
+export interface KeyQueue {
+  /** Start time of the key's n-th job (non-decreasing: the jobs run one after another). */
+  starts: number[];
+  /** End of the key's latest job: the next one starts after it. */
+  lastEnd: number;
+  /** Sequence numbers of jobs canceled while queued, sorted. */
+  canceled: number[];
+}
+
+/** A new, empty queue. */
+export function createKeyQueue(): KeyQueue {
+  return { starts: [], lastEnd: Number.NEGATIVE_INFINITY, canceled: [] };
+}
+
+/** The first index in the sorted `xs` whose value is greater than `x` (or ≥ when `orEqual`). */
+function bisect(xs: readonly number[], x: number, orEqual = false): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (orEqual ? xs[mid]! < x : xs[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * `queueRank` (from 1: the next job to run) and `queueLen` of the key's job number `seq` at `now`,
+ * in O(log n): the jobs not yet started are a suffix of the key's queue.
+ */
+export function queuePlace(queue: KeyQueue, seq: number, now: number): { rank: number; len: number } {
+  const first = bisect(queue.starts, now);
+  const canceledIn = (from: number, to: number) =>
+    bisect(queue.canceled, to, true) - bisect(queue.canceled, from, true);
+  return {
+    rank: seq - first + 1 - canceledIn(first, seq),
+    len: queue.starts.length - first - canceledIn(first, queue.starts.length),
+  };
+}
 
 /** A file a job makes. */
 export interface TamsOutput {
@@ -50,6 +104,8 @@ export interface TamsOutput {
   format: "png" | "webp";
   /** Emulated time at which it exists (the job's end, or its SaveImage node's). */
   readyAt: number;
+  /** The seed it was rendered with (shown in `imageExifMetaMap`). */
+  seed?: number;
   render: () => Promise<Buffer>;
 }
 
@@ -75,6 +131,14 @@ export interface TamsJobData {
   refunded: boolean;
   /** The last status a webhook was sent for. */
   notified?: JobStatus;
+  /** Stage jobs: the stage types, in request order (for `stages[].stageIndex`). */
+  stageTypes?: string[];
+  /** The job's number in its key's queue. */
+  queueSeq: number;
+  /** Byte sizes of the rendered outputs, by output id (for `imageExifMetaMap`). */
+  fileSizes: Record<string, number>;
+  /** The provider base URL of the creating request: webhook bodies name files under it. */
+  base?: string;
 }
 
 /** A TAMS job. */
@@ -89,6 +153,10 @@ export interface NewJob {
   runningMs: number;
   directives: JobDirectives;
   notifyUrl?: string;
+  /** Stage jobs: the stage types, in request order. */
+  stageTypes?: string[];
+  /** The creating request's provider base URL (`c.get("providerBase")`), for webhook bodies. */
+  base?: string;
   /** Builds the outputs once the id and timing are known. */
   outputs(jobId: string, times: { startAt: number; endAt: number }): TamsOutput[];
   nodes?: (outputs: TamsOutput[]) => TamsJobNode[];
@@ -101,9 +169,12 @@ export function createJob(state: TamsState, spec: NewJob): TamsJob {
   const { ctx } = state;
   const now = ctx.clock.now();
   const slow = spec.directives.slowFactor ?? 1;
+  const queue = state.tenantState(spec.tenant).queue;
+  // [inferred] one job at a time per key: this one starts when the key's previous job ends.
+  const queuedMs = Math.max(ctx.clock.duration(QUEUE_MS * slow), queue.lastEnd - now);
   const timeline = createTimeline(
     now,
-    { queuedMs: ctx.clock.duration(QUEUE_MS * slow), runningMs: ctx.clock.duration(spec.runningMs * slow) },
+    { queuedMs, runningMs: ctx.clock.duration(spec.runningMs * slow) },
     outcomeFrom(spec.directives),
   );
   const id = state.nextJobId();
@@ -117,6 +188,10 @@ export function createJob(state: TamsState, spec: NewJob): TamsJob {
   const startAt = timeline.createdAt + timeline.queuedMs;
   const endAt = startAt + timeline.runningMs;
   const outputs = spec.outputs(id, { startAt, endAt });
+  // The slot is taken only once the charge went through: a refused job leaves no trace. A job
+  // that hangs (a fault) frees its slot at its nominal end, so one stuck job does not stall the key.
+  const queueSeq = queue.starts.push(startAt) - 1;
+  queue.lastEnd = endAt;
   const job = ctx.jobs.add<TamsJobData>({
     id,
     provider: ctx.name,
@@ -129,8 +204,12 @@ export function createJob(state: TamsState, spec: NewJob): TamsJob {
       outputs,
       ...(spec.nodes ? { nodes: spec.nodes(outputs) } : {}),
       ...(spec.notifyUrl ? { notifyUrl: spec.notifyUrl } : {}),
+      ...(spec.stageTypes ? { stageTypes: spec.stageTypes } : {}),
+      ...(spec.base ? { base: spec.base } : {}),
       registered: new Set(),
       refunded: false,
+      queueSeq,
+      fileSizes: {},
     },
   });
   // [inferred] a failed job is not billed: the charge comes back when it fails.
@@ -153,28 +232,46 @@ export function refund(state: TamsState, job: TamsJob, why: string): void {
   state.ctx.tenants.peek(job.tenantKey)?.ledger.refund(job.data.credits, `tams job ${job.id} ${why}`);
 }
 
+/**
+ * Cancels a job that has not finished: a job canceled while queued leaves its key's queue.
+ * Returns false (changing nothing) for a finished job.
+ */
+export function cancel(state: TamsState, job: TamsJob): boolean {
+  const now = state.ctx.clock.now();
+  const wasQueued = jobView(job.timeline, now).phase === "queued";
+  if (!cancelJob(job.timeline, now).ok) return false;
+  const tenant = state.ctx.tenants.peek(job.tenantKey);
+  if (wasQueued && tenant) {
+    const { canceled } = state.tenantState(tenant).queue;
+    canceled.splice(bisect(canceled, job.data.queueSeq), 0, job.data.queueSeq);
+  }
+  return true;
+}
+
+/** A job's status at `now`, without building the answer. */
+export function statusAt(job: TamsJob, now: number): JobStatus {
+  return STATUS_OF[jobView(job.timeline, now).phase];
+}
+
 /** Sends the job to its webhook if its status changed since the last send. */
 export function notify(state: TamsState, job: TamsJob, base?: string, at?: number): void {
   const url = job.data.notifyUrl;
   if (!url) return;
-  const body = jobResponse(state, job, base ?? baseOf(url, state), at);
-  const status = body.job.status as JobStatus;
+  const status = statusAt(job, at ?? state.ctx.clock.now());
   if (job.data.notified === status) return;
   job.data.notified = status;
-  state.webhooks.send(url, status, body);
+  // A SUCCESS body names its files' sizes, which takes rendering them: the send waits for that.
+  void jobResponse(state, job, base ?? job.data.base ?? DEFAULT_BASE, at).then(
+    (body) => state.webhooks.send(url, status, body),
+    (err) =>
+      state.ctx.log(
+        `webhook body for job ${job.id} failed: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+  );
 }
 
-/** Webhooks have no request to take a base URL from: use the one recorded at creation. */
-const bases = new WeakMap<TamsState, string>();
-
-/** Remembers the emulator's base URL (from the latest request) for webhook bodies. */
-export function rememberBase(state: TamsState, base: string): void {
-  bases.set(state, base);
-}
-
-function baseOf(_url: string, state: TamsState): string {
-  return bases.get(state) ?? "http://127.0.0.1/tams";
-}
+/** Webhooks have no request of their own: a job made without one (in process) names this base. */
+const DEFAULT_BASE = "http://127.0.0.1/tams";
 
 /** The file-store path of an output. */
 export function outputPath(jobId: string, o: Pick<TamsOutput, "id" | "format">): string {
@@ -228,57 +325,158 @@ export function resourceImage(state: TamsState, base: string, jobId: string, o: 
   };
 }
 
+/**
+ * exiftool's FileSize text (its tag names are what `imageExifMetaMap` carries): bytes below 2 kB,
+ * then kB with one decimal below 10 kB and none above, then MB (inferred from the tag names and
+ * the "N kB" public clients read).
+ */
+export function exifFileSize(bytes: number): string {
+  if (bytes < 2048) return `${bytes} bytes`;
+  if (bytes < 10_240) return `${(bytes / 1024).toFixed(1)} kB`;
+  if (bytes < 2_097_152) return `${Math.round(bytes / 1024)} kB`;
+  if (bytes < 10_485_760) return `${(bytes / 1_048_576).toFixed(1)} MB`;
+  return `${Math.round(bytes / 1_048_576)} MB`;
+}
+
+/** The byte size of a ready output, rendering it (once, through the file store's cache) if need be. */
+async function fileSize(state: TamsState, job: TamsJob, o: TamsOutput): Promise<number | undefined> {
+  const known = job.data.fileSizes[o.id];
+  if (known !== undefined) return known;
+  const bytes = await state.ctx.files.bytesOf(state.ctx.name, outputPath(job.id, o));
+  if (bytes) job.data.fileSizes[o.id] = bytes.length;
+  return bytes?.length;
+}
+
+/**
+ * `successInfo.imageExifMetaMap`: per image id, `meta.{FileSize, ImageSize, MIMEType, Seed}`, all
+ * strings [public client]; public clients index it on SUCCESS.
+ */
+async function exifMetaMap(state: TamsState, job: TamsJob, images: readonly TamsOutput[]) {
+  const map: Record<string, { meta: Record<string, string | undefined> }> = {};
+  for (const o of images) {
+    const size = await fileSize(state, job, o);
+    map[o.id] = {
+      meta: {
+        FileSize: size === undefined ? undefined : exifFileSize(size),
+        ImageSize: `${o.width}x${o.height}`,
+        MIMEType: CONTENT_TYPES[o.format],
+        Seed: o.seed === undefined ? undefined : String(o.seed),
+      },
+    };
+  }
+  return map;
+}
+
+/** When each stage of a stage job runs: INPUT_INITIALIZE takes no time, the others share the running time. */
+function stageWindows(types: readonly string[], timeline: JobTimeline): { from: number; to: number }[] {
+  const startAt = timeline.createdAt + timeline.queuedMs;
+  const working = types.filter((t) => t !== "INPUT_INITIALIZE").length || 1;
+  let at = startAt;
+  return types.map((t) => {
+    const from = at;
+    if (t !== "INPUT_INITIALIZE") at += timeline.runningMs / working;
+    return { from, to: at };
+  });
+}
+
+/**
+ * `stages[]` as the official types declare them: `{stageIndex (int64 as a string),
+ * processingImages[{resourceImage, progress (int32, percent)}]}` for the stages started by `now`
+ * [official types]. Only the last stage's images exist (the emulator renders final images only),
+ * so only it carries `resourceImage`, once the job has succeeded.
+ */
+function stageInfos(
+  state: TamsState,
+  job: TamsJob,
+  base: string,
+  now: number,
+  finalImages: boolean,
+): Record<string, unknown>[] {
+  const types = job.data.stageTypes ?? [];
+  const windows = stageWindows(types, job.timeline);
+  const last = types.length - 1;
+  const out: Record<string, unknown>[] = [];
+  types.forEach((_, k) => {
+    const { from, to } = windows[k]!;
+    if (now < from) return;
+    // [inferred] progress is a percentage: an int32 cannot hold the workflow nodes' 0-1 `process`.
+    const progress = now >= to ? 100 : Math.floor(((now - from) / Math.max(1, to - from)) * 100);
+    out.push({
+      stageIndex: int64Out(k),
+      processingImages: job.data.outputs.map((o) => ({
+        resourceImage: finalImages && k === last ? resourceImage(state, base, job.id, o) : undefined,
+        progress,
+      })),
+    });
+  });
+  return out;
+}
+
 /** `{job}` as `GET /v1/jobs/{id}` answers it (at `at`, for a webhook due then; default now). */
-export function jobResponse(
+export async function jobResponse(
   state: TamsState,
   job: TamsJob,
   base: string,
   at?: number,
-): { job: Record<string, unknown> } {
+): Promise<{ job: Record<string, unknown> }> {
   const { ctx } = state;
   const now = at ?? ctx.clock.now();
   register(state, job, now);
   const view = jobView(job.timeline, now);
   const status = STATUS_OF[view.phase];
   const out: Record<string, unknown> = { id: job.id, status, credits: job.data.credits };
+  const stages = job.data.kind === "stages";
   if (view.phase === "queued") {
-    const queued = ctx.jobs
-      .list<TamsJobData>(ctx.name, job.tenantKey)
-      .filter((j) => jobView(j.timeline, now).phase === "queued")
-      .sort((a, b) => a.timeline.createdAt - b.timeline.createdAt || (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-    const rank = queued.findIndex((j) => j.id === job.id);
-    // [inferred] queueRank counts from 1 (the next job to run).
-    out.waitingInfo = { queueRank: int64Out(rank + 1), queueLen: int64Out(queued.length) };
+    const tenant = ctx.tenants.peek(job.tenantKey);
+    const place = tenant && queuePlace(state.tenantState(tenant).queue, job.data.queueSeq, now);
+    // [inferred] queueRank counts from 1 (the next job to run); queueLen is the key's waiting jobs.
+    if (place) out.waitingInfo = { queueRank: int64Out(place.rank), queueLen: int64Out(place.len) };
   } else if (view.phase === "running") {
-    const progress = Math.round(view.progress * 100) / 100;
-    if (job.data.kind === "workflow")
-      out.runningInfo = { workflowFinishItem: workflowItem(state, job, base, now, "RUNNING") };
-    else out.runningInfo = { processingImages: job.data.outputs.map(() => ({ progress })) };
+    if (stages) out.runningInfo = { stages: stageInfos(state, job, base, now, false) };
+    else out.runningInfo = { workflowFinishItem: workflowItem(state, job, base, now, "RUNNING") };
   } else if (view.phase === "succeeded") {
-    const images = job.data.outputs
-      .filter((o) => o.kind === "image")
-      .map((o) => resourceImage(state, base, job.id, o));
+    const imageOutputs = job.data.outputs.filter((o) => o.kind === "image");
+    const images = imageOutputs.map((o) => resourceImage(state, base, job.id, o));
     const videos = job.data.outputs
       .filter((o) => o.kind === "video")
       .map((o) => resourceImage(state, base, job.id, o));
     out.successInfo = {
       images,
       ...(videos.length ? { videos } : {}),
-      ...(job.data.kind === "workflow"
-        ? { workflowFinishItem: workflowItem(state, job, base, now, "SUCCESS") }
-        : {}),
+      ...(stages ? { stages: stageInfos(state, job, base, now, true) } : {}),
+      imageExifMetaMap: await exifMetaMap(state, job, imageOutputs),
+      ...(!stages ? { workflowFinishItem: workflowItem(state, job, base, now, "SUCCESS") } : {}),
     };
   } else if (view.phase === "failed") {
     const outcome = job.timeline.outcome;
+    const endAt = job.timeline.createdAt + job.timeline.queuedMs + job.timeline.runningMs;
     out.failedInfo = {
       reason: outcome.kind === "fail" ? outcome.reason : "failed",
       code: "FATAL_ERROR",
+      // [official types] "already finished stages info": those that ended before the failing one.
+      ...(stages
+        ? {
+            stages: stageInfos(state, job, base, endAt - 1, false).filter((s) =>
+              (s.processingImages as { progress: number }[]).every((p) => p.progress === 100),
+            ),
+          }
+        : {}),
     };
   }
   return { job: compact(out) };
 }
 
-/** `workflowFinishItem`: node statuses, as in the doc's "Get workflow result" example. */
+/** When workflow node `k` of `n` runs: the nodes share the first {@link NODE_SHARE} of the running time. */
+export function nodeWindow(timeline: Pick<JobTimeline, "runningMs">, startAt: number, k: number, n: number) {
+  const span = timeline.runningMs * NODE_SHARE;
+  return { from: startAt + (span * k) / n, to: startAt + (span * (k + 1)) / n };
+}
+
+/**
+ * `workflowFinishItem`: node statuses, as in the doc's "Get workflow result" example; once every
+ * node has finished it reads SUCCESS, with each SaveImage's `outputUi`, while the job is still
+ * RUNNING (storing the results) [doc].
+ */
 function workflowItem(
   state: TamsState,
   job: TamsJob,
@@ -293,8 +491,7 @@ function workflowItem(
   const out: Record<string, unknown> = {};
   const finished: Record<string, boolean> = {};
   nodes.forEach((node, k) => {
-    const from = startAt + (timeline.runningMs * k) / n;
-    const to = startAt + (timeline.runningMs * (k + 1)) / n;
+    const { from, to } = nodeWindow(timeline, startAt, k, n);
     const done = status === "SUCCESS" || now >= to;
     if (!done && now < from) return;
     const entry: Record<string, unknown> = { id: node.id, status: done ? "SUCCESS" : "RUNNING" };
@@ -320,5 +517,6 @@ function workflowItem(
     out[node.id] = entry;
     if (done) finished[node.id] = true;
   });
-  return { status, nodes: out, finishedNodes: finished };
+  const allDone = nodes.length > 0 && nodes.every((node) => finished[node.id]);
+  return { status: allDone ? "SUCCESS" : status, nodes: out, finishedNodes: finished };
 }

@@ -22,6 +22,26 @@ function faceMask(width: number, height: number): Buffer {
 }
 
 /**
+ * LayerDiffusion's result: the image with its background made transparent (the subject, an
+ * ellipse filling most of the frame, stays opaque with a soft edge). Inferred rendering.
+ */
+async function cutout(img: Buffer): Promise<Buffer> {
+  const sharp = await loadSharp();
+  const { width = 512, height = 512 } = await sharp(img).metadata();
+  const svg = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#000"/>` +
+      `<ellipse cx="${width / 2}" cy="${height / 2}" rx="${width * 0.36}" ry="${height * 0.42}" fill="#fff"/></svg>`,
+  );
+  const alpha = await sharp(svg).removeAlpha().blur(2).extractChannel(0).raw().toBuffer();
+  // sharp applies removeAlpha after joinChannel in one pipeline: take the colour channels first.
+  const rgb = await sharp(img).removeAlpha().raw().toBuffer();
+  return sharp(rgb, { raw: { width, height, channels: 3 } })
+    .joinChannel(alpha, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
+}
+
+/**
  * The bytes of output `index` (0-based) of a stage job.
  * @example const png = await renderStageOutput(plan, 0, "709385162603889157", 42);
  */
@@ -36,13 +56,14 @@ export async function renderStageOutput(
   for (const step of plan.steps) {
     switch (step.kind) {
       case "diffusion": {
-        let source = img && step.keep > 0 ? img : undefined;
+        const plain = img && step.keep > 0 ? img : undefined;
+        let source = plain;
         let sourceWeight = step.keep;
         if (step.control) {
           source = await preprocess(await step.control.image.bytes(), step.control.preprocessor, `${s}`);
           sourceWeight = Math.min(0.9, 0.4 * step.control.weight);
         }
-        img = await renderPlaceholder({
+        const spec = {
           width: step.width,
           height: step.height,
           format: "png",
@@ -61,10 +82,30 @@ export async function renderStageOutput(
             loras: step.loras,
             controlnet: step.control?.preprocessor,
           },
+        } as const;
+        img = await renderPlaceholder({
+          ...spec,
           ...(source && sourceWeight > 0 ? { source, sourceWeight } : {}),
         });
+        if (step.control?.mask) {
+          // The ControlNet acts only where its mask is white: elsewhere the image is drawn without it.
+          const without = await renderPlaceholder({
+            ...spec,
+            ...(plain && step.keep > 0 ? { source: plain, sourceWeight: step.keep } : {}),
+          });
+          const sharp = await loadSharp();
+          const mask = await sharp(await step.control.mask.bytes())
+            .resize(step.width, step.height, { fit: "fill" })
+            .greyscale()
+            .png()
+            .toBuffer();
+          img = await maskedComposite(without, img, mask, "png");
+        }
         break;
       }
+      case "cutout":
+        img = await cutout(img ?? (await blank(plan.output.width, plan.output.height, s, jobId)));
+        break;
       case "resize":
       case "upscale":
         img = await resizeImage(
@@ -122,6 +163,7 @@ export async function renderStageOutput(
           },
           Math.min(step.frames, 24),
           "webp",
+          step.delayMs,
         );
         break;
     }

@@ -1,15 +1,22 @@
 /**
  * Stage jobs: `POST /v1/jobs`, `POST /v1/jobs/credits`, `GET /v1/jobs/{id}`, `DELETE /v1/jobs/{id}`.
  */
-import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
-import { cancelJob } from "../core/job-engine.js";
 import { directivesOf, type EmulatorContext, type EmulatorEnv } from "../core/provider.js";
 import { loadCatalog } from "./catalog.js";
 import { stageCredits } from "./credits.js";
 import { notFound, TamsError } from "./errors.js";
-import { parseBody, rawBody, tenantOf } from "./http.js";
-import { createJob, jobResponse, notify, refund, type TamsJob, type TamsJobData } from "./jobs.js";
+import { parseBody, tenantOf } from "./http.js";
+import {
+  cancel,
+  createJob,
+  jobResponse,
+  notify,
+  refund,
+  statusAt,
+  type TamsJob,
+  type TamsJobData,
+} from "./jobs.js";
 import { renderStageOutput } from "./render.js";
 import { createJobSchema, creditsSchema } from "./schemas.js";
 import { planStages } from "./stages.js";
@@ -34,12 +41,14 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
       maxPixels: ctx.settings.imageLimits.maxPixels,
     });
     if (body.notifyUrl) state.webhooks.check(body.notifyUrl, "notifyUrl");
-    const credits = stageCredits((await rawBody(c)).stages, await loadCatalog());
+    // The credits module reads the parsed stages: enums by number, snake_case and int64 strings are
+    // already normalized, so the price is of exactly what was validated.
+    const credits = stageCredits(body.stages, await loadCatalog());
     // [doc] requestId makes create idempotent: the same key and requestId get the same job, charged once.
     const requests = state.tenantState(tenant).requests;
     const existing = requests.get(body.requestId);
     const known = existing === undefined ? undefined : ctx.jobs.get<TamsJobData>(ctx.name, existing);
-    if (known) return c.json(jobResponse(state, known, c.get("providerBase")));
+    if (known) return c.json(await jobResponse(state, known, c.get("providerBase")));
     const job = createJob(state, {
       tenant,
       kind: "stages",
@@ -47,16 +56,20 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
       credits,
       runningMs: plan.runningMs,
       directives: directivesOf(c),
+      base: c.get("providerBase"),
       ...(body.notifyUrl ? { notifyUrl: body.notifyUrl } : {}),
+      stageTypes: body.stages.map((st) => st.type),
       outputs: (jobId, { endAt }) => {
         const seed = resolveSeed(plan.seed, jobId);
         return Array.from({ length: plan.count }, (_, i) => ({
-          id: randomUUID(),
+          id: state.uuid(),
           kind: plan.output.kind,
           width: plan.output.width,
           height: plan.output.height,
           format: plan.output.format,
           readyAt: endAt,
+          // The renderer draws image i with seed + i.
+          seed: seed + i,
           render: () => renderStageOutput(plan, i, jobId, seed),
         }));
       },
@@ -75,7 +88,7 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
       checkResources: false,
       maxPixels: ctx.settings.imageLimits.maxPixels,
     });
-    return c.json({ credits: stageCredits((await rawBody(c)).stages, await loadCatalog()) });
+    return c.json({ credits: stageCredits(body.stages, await loadCatalog()) });
   });
 
   const find = (c: EmulatorContext): TamsJob => {
@@ -90,13 +103,12 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
     return job;
   };
 
-  app.get("/v1/jobs/:jobId", (c) => c.json(jobResponse(state, find(c), c.get("providerBase"))));
+  app.get("/v1/jobs/:jobId", async (c) => c.json(await jobResponse(state, find(c), c.get("providerBase"))));
 
   app.delete("/v1/jobs/:jobId", (c) => {
     const job = find(c);
-    const result = cancelJob(job.timeline, ctx.clock.now());
-    if (!result.ok) {
-      const status = jobResponse(state, job, c.get("providerBase")).job.status;
+    if (!cancel(state, job)) {
+      const status = statusAt(job, ctx.clock.now());
       // [inferred] a finished job cannot be canceled.
       throw new TamsError("FAILED_PRECONDITION", `job ${job.id} is already ${status} and cannot be canceled`);
     }

@@ -5,12 +5,14 @@
  * The putUrl, the STS host and result URLs stand for TAMS's object storage (Aliyun OSS), so those
  * routes answer as OSS does: no key (the URL is the credential), XML errors, 403 once expired.
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { Hono } from "hono";
 import { fileResponse } from "../core/file-store.js";
 import { CONTENT_TYPES, renderPlaceholder, validateImage } from "../core/images.js";
 import type { EmulatorContext, EmulatorEnv } from "../core/provider.js";
+import { decodeFilePath } from "../core/url-path.js";
 import { loadCatalog } from "./catalog.js";
+import { ossErrorResponse } from "./errors.js";
 import { parseBody, tenantOf } from "./http.js";
 import { createResourceSchema } from "./schemas.js";
 import type { TamsState } from "./state.js";
@@ -22,10 +24,8 @@ export const DEFAULT_EXPIRE_SEC = 3600;
 export const PUT_HEADERS = { "Content-Type": "application/octet-stream" } as const;
 
 /** An OSS-style XML error (what a client of the storage host sees). */
-function ossError(status: 400 | 403 | 404, code: string, message: string): Response {
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n  <Code>${code}</Code>\n  <Message>${message}</Message>\n</Error>\n`;
-  return new Response(xml, { status, headers: { "content-type": "application/xml" } });
-}
+const ossError = (status: 400 | 403 | 404, code: string, message: string): Response =>
+  ossErrorResponse(status, message, code);
 
 /** The routes. `api` needs the key; `storage` stands for the object store and does not. */
 export function resourceRoutes(state: TamsState): { api: Hono<EmulatorEnv>; storage: Hono<EmulatorEnv> } {
@@ -37,7 +37,7 @@ export function resourceRoutes(state: TamsState): { api: Hono<EmulatorEnv>; stor
     const tenant = tenantOf(c, state);
     const body = await parseBody(c, createResourceSchema);
     const seconds = body.expireSec && body.expireSec > 0 ? body.expireSec : DEFAULT_EXPIRE_SEC;
-    const id = randomUUID();
+    const id = state.uuid();
     const expiresAt = ctx.clock.now() + seconds * 1000;
     state.resources.add({
       id,
@@ -143,8 +143,10 @@ export function resourceRoutes(state: TamsState): { api: Hono<EmulatorEnv>; stor
   });
 
   storage.get("/files/*", async (c) => {
-    const path = c.req.path.slice(c.req.path.indexOf("/files/") + "/files/".length);
-    const result = await ctx.files.read(ctx.name, decodeURIComponent(path));
+    const path = decodeFilePath(c.req.path.slice(c.req.path.indexOf("/files/") + "/files/".length));
+    // A malformed escape names no key that could exist.
+    if (path === undefined) return ossError(404, "NoSuchKey", "The specified key does not exist.");
+    const result = await ctx.files.read(ctx.name, path);
     if (result.status === "expired") return ossError(403, "AccessDenied", "Request has expired.");
     return fileResponse(result) ?? ossError(404, "NoSuchKey", "The specified key does not exist.");
   });

@@ -2,15 +2,14 @@
  * Models and image tools: `GET /v1/models/{modelId}`, `POST /v1/controlnet/detect`,
  * `POST /v1/img2prompt`.
  */
-import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
+import { int64Out } from "../../credits/protojson.js";
 import { imageInfo, loadSharp } from "../core/images.js";
 import type { EmulatorEnv } from "../core/provider.js";
 import { loadCatalog } from "./catalog.js";
 import { argumentError, notFound } from "./errors.js";
 import { parseBody, tenantOf } from "./http.js";
 import { isPreprocessor, PREPROCESSORS, preprocess } from "./preprocess.js";
-import { int64Out } from "./protojson.js";
 import { type ResolvedImage, resourceProblemText } from "./resources.js";
 import { detectSchema, img2promptSchema } from "./schemas.js";
 import type { TamsState } from "./state.js";
@@ -61,7 +60,7 @@ export function toolRoutes(state: TamsState): Hono<EmulatorEnv> {
     const source = image(tenant.key, body.resourceId);
     const bytes = await preprocess(await source.bytes(), body.controlnetModule, source.id);
     const { width, height } = await imageInfo(bytes);
-    const id = randomUUID();
+    const id = state.uuid();
     const path = `detect/${id}.png`;
     const now = ctx.clock.now();
     const expiresAt = now + state.options.resultTtlSec * 1000;

@@ -5,10 +5,10 @@
  *
  * @see ../shared/providers/docs/tensorart-tams.txt "workflow", "Workflow Template"
  */
-import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import type { z } from "zod";
 import type { TamsTemplate } from "../../credits/index.js";
+import { compact, show } from "../../credits/protojson.js";
 import { renderPlaceholder } from "../core/images.js";
 import { directivesOf, type EmulatorContext, type EmulatorEnv } from "../core/provider.js";
 import type { Tenant } from "../core/tenants.js";
@@ -16,8 +16,7 @@ import { loadCatalog } from "./catalog.js";
 import { workflowCredits } from "./credits.js";
 import { argumentError, notFound, TAMS_MESSAGES, TamsError, workflowError } from "./errors.js";
 import { parseBody, tenantOf } from "./http.js";
-import { createJob, jobResponse, type TamsJobData, type TamsOutput } from "./jobs.js";
-import { show } from "./protojson.js";
+import { createJob, jobResponse, nodeWindow, type TamsJobData, type TamsOutput } from "./jobs.js";
 import {
   checkTemplateSchema,
   checkWorkflowSchema,
@@ -27,9 +26,30 @@ import {
   type WorkflowParams,
 } from "./schemas.js";
 import type { TamsState } from "./state.js";
-import { validateWorkflow, type WorkflowPlan } from "./workflow.js";
+import { INPUT_OPTIONS, validateWorkflow, type WorkflowPlan } from "./workflow.js";
 
 type Fields = z.output<typeof templateFieldsSchema>;
+
+/**
+ * A template's `fieldAttrs` as `GET /v1/workflows/{id}` answers them: the doc's `nodeId`,
+ * `fieldName`, `fieldValue` [doc], plus `nodeName`, the node's class type (TensorArt's ComfyUI node
+ * reads it, e.g. `LoadImage`, to offer an image upload), and `inputString` where the input takes
+ * one of a list of values [public client].
+ */
+export function templateFieldAttrs(t: Pick<TamsTemplate, "fields" | "params">) {
+  return t.fields.map((f) => {
+    const node = t.params[f.nodeId];
+    const nodeName = node?.classType ?? node?.class_type;
+    const options = nodeName === undefined ? undefined : INPUT_OPTIONS[nodeName]?.[f.fieldName];
+    return compact({
+      nodeId: f.nodeId,
+      fieldName: f.fieldName,
+      fieldValue: f.fieldValue,
+      nodeName,
+      inputString: options ? JSON.stringify(options) : undefined,
+    });
+  });
+}
 
 /** The routes. */
 export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
@@ -100,7 +120,7 @@ export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
     const requests = state.tenantState(tenant).requests;
     const existing = requests.get(body.requestId);
     const known = existing === undefined ? undefined : ctx.jobs.get<TamsJobData>(ctx.name, existing);
-    if (known) return c.json(jobResponse(state, known, c.get("providerBase")));
+    if (known) return c.json(await jobResponse(state, known, c.get("providerBase")));
     const n = Math.max(1, p.nodes.length);
     const job = createJob(state, {
       tenant,
@@ -109,17 +129,19 @@ export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
       credits,
       runningMs: Math.min(120_000, Math.max(1000, p.work * 400 + n * 200)),
       directives: directivesOf(c),
+      base: c.get("providerBase"),
       ...(body.runningNotifyUrl ? { notifyUrl: body.runningNotifyUrl } : {}),
       outputs: (jobId, { startAt, endAt }) =>
         p.nodes.flatMap((node, k) =>
           node.images.map(
             (img, i): TamsOutput => ({
-              id: randomUUID(),
+              id: state.uuid(),
               kind: "image",
               width: img.width,
               height: img.height,
               format: "png",
-              readyAt: Math.round(startAt + ((endAt - startAt) * (k + 1)) / n),
+              readyAt: Math.round(nodeWindow({ runningMs: endAt - startAt }, startAt, k, n).to),
+              seed: img.seed,
               render: async () =>
                 renderPlaceholder({
                   width: img.width,
@@ -174,13 +196,7 @@ export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
     return c.json({
       templateId: t.templateId,
       name: t.name,
-      fields: {
-        fieldAttrs: t.fields.map((f) => ({
-          nodeId: f.nodeId,
-          fieldName: f.fieldName,
-          fieldValue: f.fieldValue,
-        })),
-      },
+      fields: { fieldAttrs: templateFieldAttrs(t) },
     });
   });
 

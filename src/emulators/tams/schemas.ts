@@ -6,19 +6,41 @@
  * @see ../shared/providers/docs/tensorart-tams.txt "v1/jobs" (request schema)
  */
 import * as z from "zod";
-import { bool, enumName, float, int64, message, repeated, str, uint64Id } from "./protojson.js";
+import { bool, enumName, float, int64, message, repeated, str, uint64Id } from "../../credits/protojson.js";
+import { TAMS_GENERATION_MODES, TAMS_STAGE_TYPES } from "../../credits/tams.js";
 
-/** Stage types in proto order [doc][client]. */
-export const STAGE_TYPES = [
+/** Stage types in proto order [doc][official types]: a number names one (`{"type": 2}` is DIFFUSION). */
+export const STAGE_TYPES = TAMS_STAGE_TYPES;
+
+/** `imageToInpaint.resizeMode`, proto order [official types] `ImageToInpaintInputResizeModeT`. */
+export const RESIZE_MODES = [
   "DEFAULT",
-  "INPUT_INITIALIZE",
-  "DIFFUSION",
-  "IMAGE_TO_UPSCALER",
-  "IMAGE_TO_ADETAILER",
-  "IMAGE_TO_INPAINT",
-  "IMAGE_TO_ANIMATE_DIFF",
-  "VIDEO_DIFFUSION",
+  "JUST_RESIZE",
+  "CROP_AND_RESIZE",
+  "RESIZE_AND_FILL",
+  "JUST_RESIZE_LATENT_UPSCALE",
 ] as const;
+
+/** `imageToInpaint.inpaintingFill`, proto order [official types] `ImageToInpaintInputInpaintFillT`. */
+export const INPAINTING_FILLS = ["DEFAULT", "FILL", "ORIGINAL", "LATENT_NOISE", "LATENT_NOTHING"] as const;
+
+/**
+ * `controlnet.args[].controlMode`: the API schema shows only "DEFAULT" [doc]; the other names are
+ * sd-webui-controlnet's three control modes, in its order (inferred).
+ */
+export const CONTROL_MODES = [
+  "DEFAULT",
+  "BALANCED",
+  "MY_PROMPT_IS_MORE_IMPORTANT",
+  "CONTROLNET_IS_MORE_IMPORTANT",
+] as const;
+
+/**
+ * `POST /v1/resource/image` `term`: an int32 in the official types, "1-short(keep 7days)
+ * 2-long(keep forever)" [official types]; 0 is proto3's unset (short). The names SHORT and LONG
+ * are inferred (the official SDK sends the number: `{"expireSec":"3600","term":1}`).
+ */
+export const RESOURCE_TERMS = ["DEFAULT", "SHORT", "LONG"] as const;
 
 /** A stage type's name. */
 export type StageType = (typeof STAGE_TYPES)[number];
@@ -39,7 +61,25 @@ export const LIMITS = {
   maxVideoFrames: 241,
 } as const;
 
+/** Bounds the official types declare (`@min`/`@max` in `tams-sdk`'s `dist/index.d.ts`). */
+export const OFFICIAL = {
+  minSteps: 10,
+  maxSteps: 50,
+  maxCfgScale: 35,
+  maxSeed: 4_294_967_295,
+  minUpscaledSide: 128,
+} as const;
+
 const side = () => int64({ min: LIMITS.minSide, max: LIMITS.maxSide });
+
+/**
+ * `hrResizeX`/`hrResizeY`: `@min 128` [official types], or 0, proto3's "unset" (the API schema's own
+ * example sends `"hrResizeX": 0` beside `hrScale`).
+ */
+const upscaledSide = () =>
+  int64({ min: 0, max: LIMITS.maxUpscaledSide }).refine((n) => n === 0 || n >= OFFICIAL.minUpscaledSide, {
+    message: `must be 0 (unset) or between ${OFFICIAL.minUpscaledSide} and ${LIMITS.maxUpscaledSide}`,
+  });
 
 /** A prompt item; the doc's own examples contain an empty `{}` item. */
 export const promptSchema = message({ text: str({ max: 10_000 }).optional(), weight: float().optional() });
@@ -63,15 +103,19 @@ const embeddingItem = message({
 const controlnetArg = message({
   inputImageResourceId: str({ nonEmpty: true }),
   maskResourceId: str().optional(),
+  // [official types] `mask`: the same resource as the doc's `maskResourceId` (inferred); the
+  // ControlNet acts only where the mask is white.
+  mask: str().optional(),
   preprocessor: str().optional(),
   model: str().optional(),
   weight: float({ min: 0, max: 2 }).optional(),
-  // Enum names beyond the schema's "DEFAULT" are not published: taken as strings (inferred).
-  resizeMode: str().optional(),
+  // [doc] shows "DEFAULT" only; the names are the inpaint stage's resize modes [official types] (inferred
+  // to be the same enum: sd-webui-controlnet has the same three resize modes).
+  resizeMode: enumName(RESIZE_MODES).optional(),
   guidance: float().optional(),
   guidanceStart: float({ min: 0, max: 1 }).optional(),
   guidanceEnd: float({ min: 0, max: 1 }).optional(),
-  controlMode: str().optional(),
+  controlMode: enumName(CONTROL_MODES).optional(),
   pixelPerfect: bool().optional(),
   preprocessorParams: z.record(z.string(), z.unknown()).optional(),
 });
@@ -88,14 +132,28 @@ export const diffusionSchema = message({
   sdModel: str({ nonEmpty: true }).optional(),
   sdVae: str().optional(),
   sampler: str().optional(),
-  steps: int64({ min: 1, max: LIMITS.maxSteps }).optional(),
-  cfgScale: float({ min: 0, max: 30 }).optional(),
+  // [official types] steps: @min 10 @max 50; cfgScale: @max 35.
+  steps: int64({ min: OFFICIAL.minSteps, max: OFFICIAL.maxSteps }).optional(),
+  cfgScale: float({ min: 0, max: OFFICIAL.maxCfgScale }).optional(),
   clipSkip: int64({ min: 0, max: 12 }).optional(),
   denoisingStrength: float({ min: 0, max: 1 }).optional(),
   etaNoiseSeedDelta: int64().optional(),
   controlnet: message({ args: repeated(controlnetArg, { max: 5 }).optional() }).optional(),
   lora: loraSchema.optional(),
   embedding: message({ items: repeated(embeddingItem, { max: 20 }).optional() }).optional(),
+  // [doc] AnimateDiff: the result is an animation of `videoLength` frames at `fps` (bounds inferred).
+  animateDiff: message({
+    args: repeated(
+      message({
+        videoLength: int64({ min: 0, max: LIMITS.maxVideoFrames }).optional(),
+        fps: int64({ min: 0, max: 60 }).optional(),
+        motionLora: loraSchema.optional(),
+      }),
+      { max: 1 },
+    ).optional(),
+  }).optional(),
+  // [doc] LayerDiffusion: `enable` makes the result a PNG with a transparent background.
+  layerDiffusion: message({ enable: bool().optional(), weight: float().optional() }).optional(),
   v1Clip: bool().optional(),
   modelAccessKey: str().optional(),
   scheduleName: str().optional(),
@@ -109,16 +167,18 @@ export const diffusionSchema = message({
 export type DiffusionParams = z.infer<typeof diffusionSchema>;
 
 const inputInitializeSchema = message({
-  seed: int64().optional(),
+  // [official types] @max 4294967295; no @min: -1 (random) is what the doc's examples send.
+  seed: int64({ max: OFFICIAL.maxSeed }).optional(),
   imageResourceId: str({ nonEmpty: true }).optional(),
   count: int64({ min: 0, max: LIMITS.maxCount }).optional(),
 });
 
 const upscalerSchema = message({
   hrUpscaler: str({ nonEmpty: true }).optional(),
-  hrResizeX: int64({ min: 0, max: LIMITS.maxUpscaledSide }).optional(),
-  hrResizeY: int64({ min: 0, max: LIMITS.maxUpscaledSide }).optional(),
-  hrScale: float({ min: 0, max: LIMITS.maxHrScale }).optional(),
+  hrResizeX: upscaledSide().optional(),
+  hrResizeY: upscaledSide().optional(),
+  // [official types] `@format int32`: a whole factor (protojson refuses 1.5 for an int32).
+  hrScale: int64({ min: 0, max: LIMITS.maxHrScale }).optional(),
   hrSecondPassSteps: int64({ min: 0, max: LIMITS.maxSteps }).optional(),
   denoisingStrength: float({ min: 0, max: 1 }).optional(),
   diffusion: diffusionSchema.optional(),
@@ -140,7 +200,8 @@ const adetailerArg = message({
   adUseSteps: bool().optional(),
   adSteps: int64({ min: 1, max: LIMITS.maxSteps }).optional(),
   adUseCfgScale: bool().optional(),
-  adCfgScale: float({ min: 0, max: 30 }).optional(),
+  // [official types] adCfgScale: @max 35.
+  adCfgScale: float({ min: 0, max: OFFICIAL.maxCfgScale }).optional(),
   lora: loraSchema.optional(),
   adUseCheckpoint: bool().optional(),
   adCheckpoint: str().optional(),
@@ -158,10 +219,10 @@ const adetailerSchema = message({
 });
 
 const inpaintSchema = message({
-  resizeMode: str().optional(),
+  resizeMode: enumName(RESIZE_MODES).optional(),
   maskImageResourceId: str({ nonEmpty: true }).optional(),
   maskBlur: int64({ min: 0, max: 64 }).optional(),
-  inpaintingFill: str().optional(),
+  inpaintingFill: enumName(INPAINTING_FILLS).optional(),
   inpaintFullRes: bool().optional(),
   inpaintFullResPadding: int64({ min: 0, max: 256 }).optional(),
   inpaintMaskInvert: int64({ min: 0, max: 1 }).optional(),
@@ -171,7 +232,7 @@ const inpaintSchema = message({
 const videoDiffusionSchema = message({
   sdModel: str({ nonEmpty: true }).optional(),
   lora: loraSchema.optional(),
-  generationMode: str().optional(),
+  generationMode: enumName(TAMS_GENERATION_MODES).optional(),
   width: int64({ min: 0, max: LIMITS.maxSide }).optional(),
   height: int64({ min: 0, max: LIMITS.maxSide }).optional(),
   fps: int64({ min: 0, max: 60 }).optional(),
@@ -265,7 +326,13 @@ export const createTemplateJobSchema = message({
 /** `POST /v1/resource/image` (and `/sts`). */
 export const createResourceSchema = message({
   expireSec: int64({ min: 0, max: 7 * 24 * 3600 }).optional(),
-  term: str().optional(),
+  // An int32, which protojson reads as a number or a decimal string; the names are also read (inferred).
+  term: z
+    .preprocess(
+      (v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+      enumName(RESOURCE_TERMS),
+    )
+    .optional(),
 });
 
 /** `POST /v1/controlnet/detect`. */

@@ -40,6 +40,8 @@ export interface ControlInput {
   image: ResolvedImage;
   preprocessor: string;
   weight: number;
+  /** Where the ControlNet acts (white); everywhere without one. */
+  mask?: ResolvedImage;
 }
 
 /** One thing a pipeline does to each image. */
@@ -63,7 +65,18 @@ export type ImageStep =
   | { kind: "upscale"; width: number; height: number; upscaler: string }
   | { kind: "adetailer"; width: number; height: number; models: string[]; prompt: string }
   | { kind: "inpaint"; mask?: ResolvedImage; prompt: string; maskBlur: number; invert: boolean }
-  | { kind: "video"; width: number; height: number; frames: number; prompt: string; sdModel: string };
+  | {
+      kind: "video";
+      width: number;
+      height: number;
+      frames: number;
+      prompt: string;
+      sdModel: string;
+      /** Time per frame (AnimateDiff's `fps`); default 100 ms. */
+      delayMs?: number;
+    }
+  /** LayerDiffusion: the subject on a transparent background. */
+  | { kind: "cutout" };
 
 /** A planned job: how many outputs, from what, through which steps. */
 export interface StagePlan {
@@ -146,6 +159,8 @@ export function planStages(stages: Stage[], ctx: StagePlanContext): StagePlan {
   let runningMs = 0;
   let output: StagePlan["output"] | undefined;
   let first = true;
+  let animate: { frames: number; fps: number; sdModel: string } | undefined;
+  let transparent = false;
   const mp = (w: number, h: number) => (w * h) / (1024 * 1024);
 
   stages.forEach((s, i) => {
@@ -173,6 +188,13 @@ export function planStages(stages: Stage[], ctx: StagePlanContext): StagePlan {
         size = { width: need.width, height: need.height };
         diffusionSteps = need.steps;
         runningMs += count * need.steps * Math.max(0.25, mp(need.width, need.height)) * 200;
+        const motion = d.animateDiff?.args?.[0];
+        if (motion) {
+          // [inferred] AnimateDiff's usual defaults: 16 frames at 8 fps when 0 or unset.
+          animate = { frames: motion.videoLength || 16, fps: motion.fps || 8, sdModel: need.sdModel };
+          runningMs += count * animate.frames * 150;
+        }
+        if (d.layerDiffusion?.enable) transparent = true;
         first = false;
         break;
       }
@@ -305,6 +327,18 @@ export function planStages(stages: Stage[], ctx: StagePlanContext): StagePlan {
   });
 
   const final = size ?? { width: 512, height: 512 };
+  // The DIFFUSION stage's AnimateDiff and LayerDiffusion act on the job's final image.
+  if (animate && !output) {
+    steps.push({
+      kind: "video",
+      ...final,
+      frames: animate.frames,
+      prompt: "AnimateDiff",
+      sdModel: animate.sdModel,
+      delayMs: Math.round(1000 / animate.fps),
+    });
+    output = { kind: "video", ...final, format: "webp" };
+  } else if (transparent && !output) steps.push({ kind: "cutout" });
   return {
     count,
     seed,
@@ -395,8 +429,16 @@ function controlOf(d: DiffusionParams, path: string, ctx: StagePlanContext): Con
     const ap = `${path}.controlnet.args[${k}]`;
     if (!ctx.checkResources) return;
     const image = resolve(ctx, arg.inputImageResourceId, `${ap}.inputImageResourceId`);
-    if (arg.maskResourceId) resolve(ctx, arg.maskResourceId, `${ap}.maskResourceId`);
-    control ??= { image, preprocessor: arg.preprocessor ?? "none", weight: arg.weight ?? 1 };
+    if (arg.mask && arg.maskResourceId && arg.mask !== arg.maskResourceId)
+      throw argumentError(`${ap}.mask`, "names another resource than maskResourceId; give one of them");
+    const maskId = arg.mask || arg.maskResourceId;
+    const mask = maskId ? resolve(ctx, maskId, arg.mask ? `${ap}.mask` : `${ap}.maskResourceId`) : undefined;
+    control ??= {
+      image,
+      preprocessor: arg.preprocessor ?? "none",
+      weight: arg.weight ?? 1,
+      ...(mask ? { mask } : {}),
+    };
   });
   return control;
 }

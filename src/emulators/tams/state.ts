@@ -4,8 +4,10 @@
  */
 import type { KeyObject } from "node:crypto";
 import type { ProviderContext } from "../core/provider.js";
+import { uuidFrom } from "../core/random.js";
 import { type Tenant, tenantScope } from "../core/tenants.js";
 import { parsePublicKey } from "./auth.js";
+import { createKeyQueue, type KeyQueue } from "./jobs.js";
 import { createResourceIndex, type ResourceIndex } from "./resources.js";
 import { createWebhooks, type Webhooks } from "./webhooks.js";
 
@@ -28,6 +30,8 @@ export const RATE_LIMIT_PER_SECOND = 5;
 export interface TenantState {
   /** requestId → job id: the same requestId returns the same job [doc]. */
   requests: Map<string, string>;
+  /** The key's jobs, run one at a time in order. */
+  queue: KeyQueue;
 }
 
 /** Everything the routes share. */
@@ -42,6 +46,8 @@ export interface TamsState {
   readonly webhooks: Webhooks;
   /** A new uint64 job id, as a decimal string. */
   nextJobId(): string;
+  /** A new uuid (resource and output ids): random per start, reproducible with the server's seed. */
+  uuid(): string;
   tenantState(tenant: Tenant): TenantState;
   /** Re-reads the configured app keys (start and full reset). */
   loadAppKeys(): void;
@@ -71,7 +77,10 @@ export function readOptions(raw: Record<string, unknown>, log: (line: string) =>
 export function createTamsState(ctx: ProviderContext): TamsState {
   const options = readOptions(ctx.options, ctx.log);
   const appKeys = new Map<string, KeyObject>();
-  let seq = 0n;
+  const random = ctx.random("ids");
+  // The sequence part starts at a random point, as a real node's would: two starts in one
+  // millisecond never hand out the same job id (the server's seed makes it reproducible).
+  let seq: bigint | undefined;
   const state: TamsState = {
     ctx,
     options: {
@@ -85,10 +94,12 @@ export function createTamsState(ctx: ProviderContext): TamsState {
     webhooks: createWebhooks({ clock: ctx.clock, allowHosts: options.allowWebhookHosts ?? [], log: ctx.log }),
     nextJobId() {
       const ms = BigInt(Math.max(0, Math.floor(ctx.clock.now()))) - ID_EPOCH;
-      seq = (seq + 1n) & 0x3fffffn;
+      seq = ((seq ?? BigInt(Math.floor(random() * 0x400000))) + 1n) & 0x3fffffn;
       return ((ms << 22n) | seq).toString();
     },
-    tenantState: (tenant) => tenantScope(tenant, ctx.name, () => ({ requests: new Map() })),
+    uuid: () => uuidFrom(random),
+    tenantState: (tenant) =>
+      tenantScope(tenant, ctx.name, () => ({ requests: new Map(), queue: createKeyQueue() })),
     loadAppKeys() {
       appKeys.clear();
       for (const [appId, pem] of Object.entries(options.appPublicKeys ?? {})) {

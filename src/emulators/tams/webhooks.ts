@@ -6,7 +6,8 @@
  * inferred: the doc names the fields but not what is sent.
  *
  * Only loopback hosts are called unless the user allows more (`allowWebhookHosts`): an emulator
- * that POSTs wherever a request says would be an SSRF tool.
+ * that POSTs wherever a request says would be an SSRF tool. Redirects are not followed, so no
+ * hop can leave the allow-list.
  */
 import type { Clock } from "../core/clock.js";
 import { argumentError } from "./errors.js";
@@ -72,12 +73,16 @@ export function createWebhooks(options: WebhookOptions): Webhooks {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: text,
+      // A redirect is never followed: its target was not checked against the allow-list, and an
+      // allowed receiver must not be able to point the emulator at any other host.
+      redirect: "manual",
       // A network-level guard, not job logic: a receiver that never answers must not pin a socket.
       signal: AbortSignal.timeout(10_000),
     })
       .then(async (res) => {
         await res.arrayBuffer().catch(() => undefined);
-        record(res.status);
+        // [inferred] A redirect is a failed delivery (retried like any other), said as such.
+        record(res.status >= 300 && res.status < 400 ? `${res.status} redirect not followed` : res.status);
       })
       .catch((err: unknown) => record(err instanceof Error ? err.message : String(err)));
   };
@@ -106,6 +111,8 @@ export function createWebhooks(options: WebhookOptions): Webhooks {
       );
     },
     send(url, status, body) {
+      // A state directory's replay rebuilds the job; its webhooks were delivered the first time.
+      if (options.clock.isReplaying()) return;
       const gen = generation;
       const text = JSON.stringify(body);
       options.clock.schedule(options.clock.now(), () => attempt(url, status, text, 1, gen));

@@ -61,6 +61,41 @@ const LINK_TYPES: readonly IoType[] = [
   "UPSCALE_MODEL",
 ];
 
+/**
+ * Inputs whose values come from a fixed list (ComfyUI's COMBO inputs), with ComfyUI's own lists.
+ * A template field on one of them carries the list as `inputString` (inferred format: the JSON
+ * array text; TensorArt's ComfyUI node reads `inputString` for a field's options [public client]).
+ */
+export const INPUT_OPTIONS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  KSampler: {
+    sampler_name: [
+      "euler",
+      "euler_ancestral",
+      "heun",
+      "dpm_2",
+      "dpm_2_ancestral",
+      "lms",
+      "dpmpp_2s_ancestral",
+      "dpmpp_sde",
+      "dpmpp_2m",
+      "dpmpp_2m_sde",
+      "ddim",
+      "uni_pc",
+    ],
+    scheduler: ["normal", "karras", "exponential", "sgm_uniform", "simple", "ddim_uniform"],
+  },
+  LatentUpscale: {
+    upscale_method: ["nearest-exact", "bilinear", "area", "bicubic", "bislerp"],
+    crop: ["disabled", "center"],
+  },
+  LatentUpscaleBy: { upscale_method: ["nearest-exact", "bilinear", "area", "bicubic", "bislerp"] },
+  ImageScale: {
+    upscale_method: ["nearest-exact", "bilinear", "area", "bicubic", "lanczos"],
+    crop: ["disabled", "center"],
+  },
+  ImageScaleBy: { upscale_method: ["nearest-exact", "bilinear", "area", "bicubic", "lanczos"] },
+};
+
 /** The node classes validated exactly (ComfyUI's own input names and outputs). */
 export const NODE_CLASSES: Readonly<Record<string, NodeClass>> = {
   CheckpointLoaderSimple: { inputs: { ckpt_name: req("STRING") }, outputs: ["MODEL", "CLIP", "VAE"] },

@@ -3,6 +3,7 @@ import { estimateAithriving } from "../../../credits/aithriving.js";
 import type { AithrivingClient } from "../../clients/aithriving.js";
 import type { ApiResponse } from "../../http.js";
 import { defineScenario, type Scenario } from "../../scenario.js";
+import { requireStrictKeys } from "../strict-keys.js";
 import { type AithrivingCtx, expectRefused, file, sampleImage, sampleMask } from "./helpers.js";
 
 const t2i = { prompt: "a lighthouse at dusk", width: 512, height: 512, steps: 10 };
@@ -49,8 +50,7 @@ const authWrong = defineScenario({
   live: { status: "unverified" },
   cost: () => 0,
   async run(ctx) {
-    if (ctx.control && !(await ctx.control.strictKeys()))
-      ctx.skip("this emulator accepts any key (strictKeys is off), so a wrong key cannot be refused");
+    await requireStrictKeys(ctx);
     await expectRefused(ctx, "generate", () => ctx.clientWithKey(`wrong-${ctx.key}`).textToImage(t2i));
   },
 });

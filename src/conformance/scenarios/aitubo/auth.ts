@@ -1,6 +1,7 @@
 /** Auth: a create without a key, or with a wrong one, is refused; the key-less GETs still answer. */
 import { defineScenario } from "../../scenario.js";
 import { aituboControlModelsSchema, aituboErrorSchema } from "../../schemas/aitubo.js";
+import { requireStrictKeys } from "../strict-keys.js";
 import { expectRejected, REJECTED } from "./helpers.js";
 
 const request = { prompt: "a cat", count: 1, steps: 10 };
@@ -29,8 +30,7 @@ export const authWrong = defineScenario({
   live: { status: "unverified" },
   cost: () => 0,
   async run(ctx) {
-    if (ctx.control && !(await ctx.control.strictKeys()))
-      ctx.skip("this emulator accepts any key (strictKeys is off), so a wrong key cannot be refused");
+    await requireStrictKeys(ctx);
     const res = await ctx.clientWithKey(`wrong-${ctx.key}`).createJob(request);
     ctx.checkError("create", aituboErrorSchema, res, REJECTED);
   },

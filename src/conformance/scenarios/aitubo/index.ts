@@ -9,6 +9,7 @@ import insufficientCredit from "./insufficient-credit.js";
 import jobFails from "./job-fails.js";
 import segment from "./segment.js";
 import textToImage from "./text-to-image.js";
+import { headshot, transformList } from "./transforms.js";
 import upscale from "./upscale.js";
 import { validationScenarios } from "./validation.js";
 
@@ -21,6 +22,8 @@ export const AITUBO_SCENARIOS: readonly Scenario<"aitubo">[] = [
   controlnet,
   upscale,
   segment,
+  transformList,
+  headshot,
   jobFails,
   insufficientCredit,
   authMissing,

@@ -2,6 +2,7 @@
 import { estimateQolaba } from "../../../credits/qolaba.js";
 import { defineScenario, type Scenario } from "../../scenario.js";
 import { qolabaEnvelopeSchema } from "../../schemas/qolaba.js";
+import { requireStrictKeys } from "../strict-keys.js";
 import { CONTROLNET_APPS, expectRefused, QOLABA_MACHINE, SMALL, TEXT_TO_IMAGE_APP } from "./helpers.js";
 
 const t2i = { app_id: TEXT_TO_IMAGE_APP, prompt: "a lighthouse at dusk", celery: false, ...SMALL };
@@ -68,8 +69,7 @@ const authWrong = defineScenario({
   live: { status: "unverified" },
   cost: () => 0,
   async run(ctx) {
-    if (ctx.control && !(await ctx.control.strictKeys()))
-      ctx.skip("this emulator accepts any key (strictKeys is off), so a wrong key cannot be refused");
+    await requireStrictKeys(ctx);
     await expectRefused(ctx, "generate", () => ctx.clientWithKey(`wrong-${ctx.key}`).textToImage(t2i), {
       http: 500,
       error: "Internal Error",

@@ -44,7 +44,7 @@ export const QOLABA_MACHINE: StatusMachine = {
 const envelopeOf = (res: ApiResponse) => res.body as Partial<QolabaEnvelope> | undefined;
 
 /** Checks a SUCCESS envelope: results and NSFW flags per image, each image decodes at the expected size. */
-async function expectSuccess(
+export async function expectSuccess(
   ctx: QolabaCtx,
   label: string,
   env: Partial<QolabaEnvelope> | undefined,

@@ -5,6 +5,11 @@
 import type { Scenario } from "../../scenario.js";
 import { FAILURE_SCENARIOS } from "./failures.js";
 import { GENERATE_SCENARIOS } from "./generate.js";
+import getImageRefId from "./ref-id.js";
 
 /** Every Qolaba scenario, in report order. */
-export const QOLABA_SCENARIOS: readonly Scenario<"qolaba">[] = [...GENERATE_SCENARIOS, ...FAILURE_SCENARIOS];
+export const QOLABA_SCENARIOS: readonly Scenario<"qolaba">[] = [
+  ...GENERATE_SCENARIOS,
+  getImageRefId,
+  ...FAILURE_SCENARIOS,
+];

@@ -3,6 +3,7 @@ import type { TamsClient } from "../../clients/tams.js";
 import type { ApiResponse } from "../../http.js";
 import { defineScenario, type Scenario } from "../../scenario.js";
 import { tamsCancelSchema } from "../../schemas/tams.js";
+import { requireStrictKeys } from "../strict-keys.js";
 import { checkCreated, expectRefused, requestId, stagesCost, txt2imgStages, waitForJob } from "./helpers.js";
 
 const cancel = defineScenario({
@@ -96,8 +97,7 @@ const authWrong = defineScenario({
   live: { status: "unverified" },
   cost: () => 0,
   async run(ctx) {
-    if (ctx.control && !(await ctx.control.strictKeys()))
-      ctx.skip("this emulator accepts any key (strictKeys is off), so a wrong key cannot be refused");
+    await requireStrictKeys(ctx);
     await expectRefused(
       ctx,
       "create",

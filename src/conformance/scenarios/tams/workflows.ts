@@ -5,7 +5,7 @@ import { tamsCheckSchema, tamsTemplateSchema } from "../../schemas/tams.js";
 import { checkCreated, expectRefused, expectSucceeded, requestId, upload, waitForJob } from "./helpers.js";
 
 /** The doc's workflow ("Using workflows to generate") at the smallest spend: 512×512, 10 steps per sampler. */
-const WORKFLOW = {
+export const WORKFLOW = {
   "3": {
     classType: "KSampler",
     inputs: {

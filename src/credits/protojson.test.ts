@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { bool, compact, enumName, float, int64, message, str } from "./protojson.js";
+import { bool, compact, enumName, float, int64, message, readEnum, readInt, str } from "./protojson.js";
 
 const sample = message({
   sdModel: str().optional(),
@@ -56,5 +56,31 @@ describe("protojson reading", () => {
   it("does not rename the keys of a map (ComfyUI input names stay snake_case)", () => {
     const node = message({ inputs: z.record(z.string(), z.unknown()) });
     expect(node.parse({ inputs: { lora_name: "1" } })).toEqual({ inputs: { lora_name: "1" } });
+  });
+});
+
+describe("one set of rules for the credits readers and the emulator's schemas", () => {
+  it("reads an enum by name or number, and refuses an unknown one with the same words", () => {
+    const names = ["DEFAULT", "DIFFUSION"] as const;
+    expect(readEnum({ type: 1 }, "type", "stages[0]", names)).toEqual({
+      value: "DIFFUSION",
+      path: "stages[0].type",
+    });
+    expect(() => readEnum({ type: 2 }, "type", "stages[0]", names)).toThrow(
+      "stages[0].type: must be one of DEFAULT, DIFFUSION (by name, or by number 0-1), got 2",
+    );
+    const r = enumName(names).safeParse(2);
+    expect(r.error!.issues[0]!.message).toBe(
+      "must be one of DEFAULT, DIFFUSION (by name, or by number 0-1), got 2",
+    );
+  });
+
+  it("words integer bounds the same way in both", () => {
+    expect(() => readInt({ steps: "x" }, "steps", "d", { min: 1 })).toThrow(
+      'd.steps: must be an integer ≥ 1, got "x"',
+    );
+    expect(int64({ min: 1 }).safeParse("x").error!.issues[0]!.message).toBe(
+      'must be an integer ≥ 1, got "x"',
+    );
   });
 });
