@@ -5,8 +5,8 @@
  *
  * Usage: node --import tsx bench/load-generator.ts URL SECONDS WARMUP_SECONDS CONNECTIONS [HEADER=VALUE ...]
  * With the environment variable LOAD_BODY set, every request is a POST of that body (JSON; the
- * content-type header is added), `{{n}}` in it replaced by a number unique to the request (TAMS's
- * requestId). With LOAD_COUNT set, the run stops after that many requests instead of after SECONDS
+ * content-type header is added), `{{n}}` in it replaced by a token unique to the request (TAMS's
+ * requestId), across runs too. With LOAD_COUNT set, the run stops after that many requests instead of after SECONDS
  * (and every response counts). Prints one JSON line: {requests, bytes, errors, non2xx, seconds, rps}.
  */
 import { Pool } from "undici";
@@ -65,7 +65,9 @@ async function main(argv: string[]): Promise<LoadResult> {
           path,
           method,
           headers,
-          body: numbered ? body!.replaceAll("{{n}}", String(sent)) : body,
+          // The pid keeps numbers unique across runs against the same server (TAMS would answer a
+          // repeated requestId with the job it already made, which is another route's work).
+          body: numbered ? body!.replaceAll("{{n}}", `${process.pid}-${sent}`) : body,
         });
         let size = 0;
         for await (const chunk of res.body) size += (chunk as Buffer).length;

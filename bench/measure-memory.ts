@@ -73,14 +73,7 @@ export async function measureJobsMemory(n: number): Promise<JobsMemory> {
     const rssRightAfter = (await rssMb(child.pid!)) ?? Number.NaN;
     // V8 keeps heap it grew into until its memory reducer runs on an idle process (seconds later):
     // what the jobs hold is the figure once that has happened.
-    let rssAfter = rssRightAfter;
-    for (let i = 0; i < 20; i++) {
-      await settle(1000);
-      const now = (await rssMb(child.pid!)) ?? Number.NaN;
-      const moved = Math.abs(now - rssAfter) / rssAfter;
-      rssAfter = now;
-      if (moved < 0.01 && i >= 4) break;
-    }
+    const rssAfter = await settledRss(child.pid!);
     return {
       jobs: n,
       rssBefore,
@@ -110,6 +103,21 @@ export interface SoakResult {
   polls: number;
   /** Highest and lowest RSS over the second half of the soak (MB). */
   secondHalf: { min: number; max: number };
+  /** RSS (MB) once idle after the soak (V8's memory reducer has run): what the state itself holds. */
+  idleAfter: number;
+}
+
+/** Reads RSS every second until it moves less than 1% (at least 5 s, at most 20 s). */
+async function settledRss(pid: number): Promise<number> {
+  let rss = (await rssMb(pid)) ?? Number.NaN;
+  for (let i = 0; i < 20; i++) {
+    await settle(1000);
+    const now = (await rssMb(pid)) ?? Number.NaN;
+    const moved = Math.abs(now - rss) / rss;
+    rss = now;
+    if (moved < 0.01 && i >= 4) break;
+  }
+  return rss;
 }
 
 /**
@@ -146,6 +154,7 @@ export async function measureSoak(seconds: number, maxJobs: number, samples = 12
       creates: c.total,
       polls: p.total,
       secondHalf: { min: Math.min(...half), max: Math.max(...half) },
+      idleAfter: await settledRss(child.pid!),
     };
   } finally {
     await stop(child);
