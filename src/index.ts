@@ -17,7 +17,9 @@ export {
   createQolabaClient,
   createTamsClient,
   type QolabaClient,
+  rsaSigner,
   type TamsClient,
+  type TamsSigner,
 } from "./conformance/clients/index.js";
 export type { Interception, InterceptOptions } from "./connect/intercept.js";
 export { type InterceptProvidersOptions, interceptProviders } from "./connect/intercept-providers.js";
@@ -35,3 +37,8 @@ export type {
 } from "./emulators/core/server.js";
 export { createEmulators, type Emulators, type EmulatorsOptions } from "./emulators/create-emulators.js";
 export { findProvider, PROVIDERS } from "./emulators/registry.js";
+export {
+  createTestEmulators,
+  type TestEmulators,
+  type TestEmulatorsOptions,
+} from "./testing/harness.js";

@@ -63,6 +63,7 @@ describe("the built CLI, over a real port", () => {
     expect(server.output()).toContain(`aitubo`);
     expect(server.output()).toContain(`${server.url}/aitubo`);
     expect(server.output()).toContain(`${server.url}/__emulator`);
+    expect(server.output()).toContain(`${server.url}/__emulator/ui`);
   });
 
   it("create → poll → download → upscale, advancing the manual clock", async () => {

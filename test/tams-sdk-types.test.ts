@@ -32,13 +32,20 @@ interface Member {
   /** The interface a field refers to (directly or as array items), if any. */
   ref?: string;
   array: boolean;
+  /** `@min`, `@max`, `@format` from its JSDoc. */
+  tags: Record<string, string>;
 }
 
 const source = ts.createSourceFile("index.d.ts", DTS, ts.ScriptTarget.Latest, true);
 const interfaces = new Map<string, Member[]>();
-const enums = new Set<string>();
+/** Enum name → its member names, in declaration (proto) order. */
+const enums = new Map<string, string[]>();
 source.forEachChild((node) => {
-  if (ts.isEnumDeclaration(node)) enums.add(node.name.text);
+  if (ts.isEnumDeclaration(node))
+    enums.set(
+      node.name.text,
+      node.members.map((m) => m.name.getText(source)),
+    );
   if (!ts.isInterfaceDeclaration(node)) return;
   const members: Member[] = [];
   for (const m of node.members) {
@@ -49,7 +56,12 @@ source.forEachChild((node) => {
     const array = ts.isArrayTypeNode(type);
     if (ts.isArrayTypeNode(type)) type = type.elementType;
     const ref = ts.isTypeReferenceNode(type) ? type.typeName.getText(source) : undefined;
-    members.push({ name, array, ...(ref ? { ref } : {}) });
+    const tags: Record<string, string> = {};
+    for (const tag of ts.getJSDocTags(m)) {
+      const text = typeof tag.comment === "string" ? tag.comment.trim() : "";
+      if (["min", "max", "format"].includes(tag.tagName.text)) tags[tag.tagName.text] = text;
+    }
+    members.push({ name, array, tags, ...(ref ? { ref } : {}) });
   }
   interfaces.set(node.name.text, members);
 });
@@ -62,6 +74,22 @@ function paths(root: string, prefix = "", seen: readonly string[] = []): string[
     out.push(path);
     if (m.ref && interfaces.has(m.ref) && !seen.includes(m.ref))
       out.push(...paths(m.ref, `${path}.`, [...seen, root]));
+  }
+  return out;
+}
+
+/** Every field under an interface, with the interface that declares it. */
+function fields(
+  root: string,
+  prefix = "",
+  seen: readonly string[] = [],
+): { path: string; owner: string; member: Member }[] {
+  const out: { path: string; owner: string; member: Member }[] = [];
+  for (const m of interfaces.get(root) ?? []) {
+    const path = `${prefix}${m.name}${m.array ? "[]" : ""}`;
+    out.push({ path, owner: root, member: m });
+    if (m.ref && interfaces.has(m.ref) && !seen.includes(m.ref))
+      out.push(...fields(m.ref, `${path}.`, [...seen, root]));
   }
   return out;
 }
@@ -109,31 +137,35 @@ function unwrap(schema: z.ZodType): z.ZodType {
   for (;;) {
     const def = s.def;
     if (def.type === "optional" || def.type === "nullable") s = def.innerType as typeof s;
+    // Into a message's preprocess (its output is the object), not into a field's own preprocess.
     else if (
       def.type === "pipe" &&
-      ["object", "array", "optional", "pipe"].includes((def.out as typeof s).def.type as string)
+      ["object", "array", "optional"].includes((def.out as typeof s).def.type as string)
     )
       s = def.out as typeof s;
     else return s as unknown as z.ZodType;
   }
 }
 
-/** Whether the schema reads the field at `path` (`stages[].diffusion.controlnet.args[].mask`). */
-function schemaHas(schema: z.ZodType, path: string): boolean {
+/** The schema of the field at `path` (`stages[].diffusion.controlnet.args[].mask`), if the schema reads it. */
+function fieldSchema(schema: z.ZodType, path: string): z.ZodType | undefined {
   let s = unwrap(schema) as unknown as { def: Record<string, unknown> };
   for (const part of path.split(".")) {
     const name = part.replace(/\[\]$/, "");
-    if (s.def.type !== "object") return false;
+    if (s.def.type !== "object") return undefined;
     const shape = s.def.shape as Record<string, z.ZodType>;
-    if (!(name in shape)) return false;
+    if (!(name in shape)) return undefined;
     s = unwrap(shape[name]!) as unknown as typeof s;
     if (part.endsWith("[]")) {
-      if (s.def.type !== "array") return false;
+      if (s.def.type !== "array") return undefined;
       s = unwrap(s.def.element as z.ZodType) as unknown as typeof s;
     }
   }
-  return true;
+  return s as unknown as z.ZodType;
 }
+
+/** Whether the schema reads the field at `path`. */
+const schemaHas = (schema: z.ZodType, path: string) => fieldSchema(schema, path) !== undefined;
 
 // ---- the emulator's answers ----
 
@@ -243,5 +275,61 @@ describe("tams-sdk's declared types against the emulator", () => {
     expect(missing).toEqual([]);
     expect(schemaHas(createJobSchema, "stages[].diffusion.controlnet.args[].mask")).toBe(true);
     expect(schemaHas(createJobSchema, "stages[].diffusion.nope")).toBe(false);
+  });
+
+  it("applies every @min, @max and @format the request types declare, or the README says why not", () => {
+    const listed = readmeListed();
+    const disagree: string[] = [];
+    const probed = new Set<string>();
+    for (const [root, schema] of REQUESTS)
+      for (const { path, owner, member } of fields(root)) {
+        const { min, max, format } = member.tags;
+        const id = `${owner}.${member.name}`;
+        if ((min === undefined && max === undefined && format === undefined) || probed.has(id)) continue;
+        probed.add(id);
+        const leaf = fieldSchema(schema, path);
+        if (!leaf) continue; // the field itself is checked (or listed) above
+        const accepts = (v: unknown) => leaf.safeParse(v).success;
+        const lo = min === undefined ? undefined : Number(min);
+        const hi = max === undefined ? undefined : Number(max);
+        const problems: string[] = [];
+        if (lo !== undefined && (!accepts(lo) || accepts(lo - 1))) problems.push(`@min ${lo}`);
+        if (hi !== undefined && (!accepts(hi) || accepts(hi + 1))) problems.push(`@max ${hi}`);
+        const v = Math.min(hi ?? Number.POSITIVE_INFINITY, Math.max(lo ?? 1, 1));
+        if (format && /^u?int(32|64)$/.test(format) && (!accepts(String(v)) || accepts(v + 0.5)))
+          problems.push(`@format ${format}`);
+        if (format && /^(float|double)$/.test(format) && !accepts(String(v)))
+          problems.push(`@format ${format}`);
+        if (problems.length === 0) continue;
+        const row = listed.find((r) => r.root === owner && r.path === member.name);
+        if (!row || !problems.every((p) => row.status.includes(p.split(" ")[0]!)))
+          disagree.push(`${id} (${path}): ${problems.join(", ")}`);
+      }
+    expect(disagree).toEqual([]);
+    // The probe is real: cfgScale's @max 35 is among the bounds it checked.
+    expect(probed.has("TamsApiDiffusionInput.cfgScale")).toBe(true);
+  });
+
+  it("takes every enum value the request types declare, by name and by its number in proto order", () => {
+    const checked: string[] = [];
+    for (const [root, schema] of REQUESTS)
+      for (const { path, member } of fields(root)) {
+        const names = member.ref ? enums.get(member.ref) : undefined;
+        const leaf = names && fieldSchema(schema, path);
+        if (!names || !leaf) continue;
+        names.forEach((name, number) => {
+          expect(leaf.safeParse(name).data, `${path} = ${name}`).toBe(name);
+          expect(leaf.safeParse(number).data, `${path} = ${number}`).toBe(name);
+        });
+        expect(leaf.safeParse("NOT_A_VALUE").success).toBe(false);
+        checked.push(path);
+      }
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        "stages[].type",
+        "stages[].imageToInpaint.resizeMode",
+        "stages[].imageToInpaint.inpaintingFill",
+      ]),
+    );
   });
 });

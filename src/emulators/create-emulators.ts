@@ -2,6 +2,7 @@
  * The programmatic API: every registered provider (or a chosen few) in one server.
  */
 import { type Interception, type InterceptOptions, installInterception } from "../connect/intercept.js";
+import { createDashboard } from "../dashboard/index.js";
 import { createEmulatorServer, type EmulatorServer, type EmulatorServerOptions } from "./core/server.js";
 import { PROVIDERS } from "./registry.js";
 
@@ -9,6 +10,8 @@ import { PROVIDERS } from "./registry.js";
 export interface EmulatorsOptions extends EmulatorServerOptions {
   /** Provider names to serve. Default: all of them. */
   providers?: string[];
+  /** Serve the dashboard at `/__emulator/ui`. Default true. */
+  dashboard?: boolean;
 }
 
 /** The emulators, with interception of the providers' real hosts. */
@@ -30,7 +33,7 @@ export interface Emulators extends EmulatorServer {
  * const { restore } = emulators.interceptProviders();               // or at the real hosts
  */
 export function createEmulators(options: EmulatorsOptions = {}): Emulators {
-  const { providers, ...rest } = options;
+  const { providers, dashboard = true, ...rest } = options;
   const unknown = (providers ?? []).filter((p) => !PROVIDERS.some((d) => d.name === p));
   if (unknown.length) {
     throw new Error(
@@ -38,7 +41,7 @@ export function createEmulators(options: EmulatorsOptions = {}): Emulators {
     );
   }
   const chosen = providers ? PROVIDERS.filter((p) => providers.includes(p.name)) : PROVIDERS;
-  const server = createEmulatorServer(chosen, rest);
+  const server = createEmulatorServer(chosen, { ...(dashboard ? { ui: createDashboard } : {}), ...rest });
   return Object.assign(server, {
     interceptProviders: (interceptOptions?: InterceptOptions) =>
       installInterception(server, interceptOptions),

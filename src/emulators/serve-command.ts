@@ -4,10 +4,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { accessLogLine, LOG_LEVELS, type LogLevel } from "./access-log.js";
 import type { ClockMode } from "./core/clock.js";
 import { parseFaultConfig } from "./core/faults.js";
 import { StateDirError } from "./core/state-dir.js";
-import { createEmulators } from "./create-emulators.js";
+import { createEmulators, type Emulators } from "./create-emulators.js";
 import { PROVIDERS } from "./registry.js";
 
 /** Where the command writes. */
@@ -22,8 +23,8 @@ export const SERVE_USAGE = `Usage: imagegen-emulators serve [options]
 Serves every emulator on one port: http://HOST:PORT/<provider> (${PROVIDERS.map((p) => p.name).join(", ")}),
 and the control plane at http://HOST:PORT/__emulator.
 
-  --port N                    port (default 4000; 0 picks a free one)
-  --host H                    host to bind (default 127.0.0.1); off loopback the control plane
+  --port N                    port (default $PORT, else 4000; 0 picks a free one and prints its URL)
+  --host H                    host to bind (default $HOST, else 127.0.0.1); off loopback the control plane
                               needs an admin token
   --admin-token T             token /__emulator/* requires ("Authorization: Bearer T" or
                               "x-emulator-admin-token: T"); generated and printed when --host is
@@ -46,7 +47,16 @@ and the control plane at http://HOST:PORT/__emulator.
   --journal-mb N              MiB of request journal kept; past it the oldest entries go (default 64)
   --state-dir DIR             keep tenants, balances, jobs, uploads and results in DIR across
                               restarts (created if missing; see the README's Reliability section)
-  --quiet                     no banner, no log lines
+  --proxy                     also answer as an HTTP(S) forward proxy: CONNECT to a provider's real
+                              host (api.aitubo.ai, *.tensorart.cloud, ...) is answered by the
+                              emulator with a certificate from the local CA; other hosts get 403
+  --proxy-passthrough         with --proxy: tunnel other hosts instead of refusing them
+  --tls                       serve HTTPS, with a certificate for 127.0.0.1, localhost and the real
+                              hosts, signed by the local CA
+  --ca-dir DIR                the local CA's directory (default: ${"$"}XDG_CONFIG_HOME/imagegen-emulators/ca)
+  --host-for NAME=HOST        emulate provider NAME on HOST too (repeatable; e.g. qolaba=api.example.com)
+  --log-level L               silent | info (default: one line per request) | debug (adds bodies, redacted)
+  --quiet                     no banner, no log lines (with --port 0 the URL is still printed)
   -h, --help                  this text`;
 
 class UsageError extends Error {}
@@ -73,7 +83,7 @@ function pairs(flag: string, values: readonly string[] | undefined, parseValue: 
 }
 
 /** Parses the flags into emulator and listen options. Throws UsageError with a clear message. */
-async function parse(argv: string[]) {
+async function parse(argv: string[], env: NodeJS.ProcessEnv) {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -97,15 +107,35 @@ async function parse(argv: string[]) {
       "max-tenants": { type: "string" },
       "max-upload-mb": { type: "string" },
       "journal-mb": { type: "string" },
+      proxy: { type: "boolean" },
+      "proxy-passthrough": { type: "boolean" },
+      tls: { type: "boolean" },
+      "ca-dir": { type: "string" },
+      "host-for": { type: "string", multiple: true },
+      "log-level": { type: "string" },
       quiet: { type: "boolean" },
       "state-dir": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  const validPort = (n: number) => Number.isInteger(n) && n >= 0 && n <= 65535;
   const port =
-    number("--port", values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, "a port 0–65535") ??
+    number("--port", values.port, validPort, "a port 0–65535") ??
+    number("PORT", env.PORT || undefined, validPort, "a port 0–65535") ??
     4000;
+  const logLevel = (values["log-level"] ?? (values.quiet ? "silent" : "info")) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new UsageError(
+      `--log-level expects one of ${LOG_LEVELS.join(", ")}, got ${JSON.stringify(values["log-level"])}`,
+    );
+  const hostFor: Record<string, string[]> = {};
+  for (const v of values["host-for"] ?? []) {
+    const eq = v.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--host-for expects NAME=HOST, got ${JSON.stringify(v)}`);
+    const name = v.slice(0, eq);
+    hostFor[name] = [...(hostFor[name] ?? []), v.slice(eq + 1)];
+  }
   const clockMode = (values.clock ?? "realtime") as ClockMode;
   if (!CLOCK_MODES.includes(clockMode))
     throw new UsageError(
@@ -145,6 +175,10 @@ async function parse(argv: string[]) {
         "NAME=PORT with a port 1–65535",
       )!,
   );
+  for (const name of Object.keys(hostFor)) {
+    if (!(providers ?? known).includes(name))
+      throw new UsageError(`--host-for: ${JSON.stringify(name)} is not a served provider`);
+  }
   for (const name of Object.keys(providerPorts)) {
     if (!(providers ?? known).includes(name))
       throw new UsageError(`--provider-port: ${JSON.stringify(name)} is not a served provider`);
@@ -192,7 +226,14 @@ async function parse(argv: string[]) {
   return {
     help: values.help ?? false,
     quiet: values.quiet ?? false,
-    listen: { port, host: values.host ?? "127.0.0.1", providerPorts },
+    logLevel,
+    connect: {
+      proxy: (values.proxy ?? false) || (values["proxy-passthrough"] ?? false),
+      passthrough: values["proxy-passthrough"] ?? false,
+      tls: values.tls ?? false,
+      caDir: values["ca-dir"],
+    },
+    listen: { port, host: values.host ?? (env.HOST || "127.0.0.1"), providerPorts },
     emulators: {
       providers,
       clock: { mode: clockMode, speed },
@@ -202,6 +243,7 @@ async function parse(argv: string[]) {
       adminToken,
       seed,
       ...(values["state-dir"] !== undefined ? { stateDir: values["state-dir"] } : {}),
+      hosts: hostFor,
       faults: faults as never,
       limits,
       providerOptions: {
@@ -221,10 +263,11 @@ export async function runServeCommand(
   argv: string[],
   io: ServeIo,
   signals: NodeJS.EventEmitter = process,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   let opts: Awaited<ReturnType<typeof parse>>;
   try {
-    opts = await parse(argv);
+    opts = await parse(argv, env);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr(`imagegen-emulators serve: ${(err as Error).message}\n\n${SERVE_USAGE}\n`);
@@ -237,19 +280,30 @@ export async function runServeCommand(
     return 0;
   }
   const log = opts.quiet ? undefined : (line: string) => io.stderr(`${line}\n`);
+  const level = opts.logLevel;
+  const onExchange =
+    level === "silent"
+      ? undefined
+      : (exchange: Parameters<typeof accessLogLine>[0]) =>
+          io.stderr(`${accessLogLine(exchange, level, new Date())}\n`);
   let emulators: ReturnType<typeof createEmulators>;
   try {
-    emulators = createEmulators({ ...opts.emulators, log });
+    emulators = createEmulators({ ...opts.emulators, log, onExchange });
   } catch (err) {
-    if (!(err instanceof StateDirError)) throw err;
-    io.stderr(`imagegen-emulators serve: --state-dir: ${err.message}\n`);
+    if (err instanceof StateDirError) {
+      io.stderr(`imagegen-emulators serve: --state-dir: ${err.message}\n`);
+    } else {
+      io.stderr(`imagegen-emulators serve: ${(err as Error).message}\n`);
+    }
     return 2;
   }
   let restored = 0;
   let listening: Awaited<ReturnType<typeof emulators.listen>>;
+  let connected: Awaited<ReturnType<typeof startConnect>>;
   try {
     restored = await emulators.restored;
-    listening = await emulators.listen(opts.listen);
+    connected = await startConnect(opts.connect, emulators, opts.listen.host, log);
+    listening = await emulators.listen({ ...opts.listen, tls: connected.tls });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     io.stderr(
@@ -258,17 +312,21 @@ export async function runServeCommand(
     await emulators.close();
     return 1;
   }
+  connected.attach(listening.server);
   if (!opts.quiet) {
     const clock = emulators.clock;
-    const width = Math.max(...emulators.providers.map((p) => p.length), "control".length) + 2;
+    const width = Math.max(...emulators.providers.map((p) => p.length), "dashboard".length) + 2;
     io.stdout(
       [
         `imagegen-emulators listening on ${listening.url}  (clock ${clock.mode}${clock.mode === "realtime" ? ` ×${clock.speed}` : ""}, start credit ${emulators.settings.startCredit}, seed ${emulators.settings.seed}${emulators.settings.strictKeys ? ", strict keys" : ""})`,
         ...emulators.providers.map((p) => `  ${p.padEnd(width)}${listening.urls[p]}`),
         `  ${"control".padEnd(width)}${listening.url}/__emulator`,
+        // With a token, the dashboard's link carries it (the page moves it into a cookie at once).
+        `  ${"dashboard".padEnd(width)}${listening.url}/__emulator/ui${listening.adminToken ? `?emulator_admin_token=${encodeURIComponent(listening.adminToken)}` : ""}`,
         ...(opts.emulators.stateDir
           ? [`  state kept in ${opts.emulators.stateDir} (${restored} change(s) restored)`]
           : []),
+        ...connected.banner(listening.url),
         ...(listening.adminToken
           ? [
               listening.adminTokenGenerated
@@ -280,9 +338,11 @@ export async function runServeCommand(
         "",
       ].join("\n"),
     );
-  } else if (listening.adminTokenGenerated) {
+  } else {
+    // Scripts that asked for any port read the one they got: one line, even quiet.
+    if (opts.listen.port === 0) io.stdout(`${listening.url}\n`);
     // Even quiet, a generated token must be said once, or nobody can use the control plane.
-    io.stdout(`admin token ${listening.adminToken}\n`);
+    if (listening.adminTokenGenerated) io.stdout(`admin token ${listening.adminToken}\n`);
   }
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -297,4 +357,43 @@ export async function runServeCommand(
   await emulators.close();
   if (!opts.quiet) io.stderr("imagegen-emulators stopped\n");
   return 0;
+}
+
+/**
+ * The connect options of `serve` (--proxy, --tls): loads the local CA when either is on (and only
+ * then: @peculiar/x509 stays unloaded otherwise), issues the --tls certificate, and attaches the
+ * proxy once the server listens.
+ */
+async function startConnect(
+  options: { proxy: boolean; passthrough: boolean; tls: boolean; caDir: string | undefined },
+  emulators: Emulators,
+  bindHost: string,
+  log: ((line: string) => void) | undefined,
+) {
+  const none = { tls: undefined, attach: () => {}, banner: () => [] as string[] };
+  if (!options.proxy && !options.tls) return none;
+  const { loadCa, tlsNames } = await import("../connect/ca.js");
+  const ca = await loadCa(options.caDir);
+  if (ca.created)
+    log?.(`created a local CA in ${ca.dir} (see \`imagegen-emulators ca\` to trust or remove it)`);
+  const tls = options.tls ? await ca.issue(tlsNames(emulators.hosts, bindHost)) : undefined;
+  const { attachProxy } = await import("../connect/proxy.js");
+  return {
+    tls,
+    attach(server: import("node:http").Server) {
+      if (options.proxy)
+        attachProxy(server, { hosts: emulators.hosts, ca, passthrough: options.passthrough, log });
+    },
+    banner: (url: string) => [
+      ...(options.proxy
+        ? [
+            `  proxy    HTTPS_PROXY=${url} for ${emulators.hosts
+              .list()
+              .map((h) => h.host)
+              .join(", ")}${options.passthrough ? "; other hosts tunnelled" : "; other hosts refused"}`,
+          ]
+        : []),
+      `  CA       ${ca.certPath} (\`imagegen-emulators env\` prints the variables to use it)`,
+    ],
+  };
 }

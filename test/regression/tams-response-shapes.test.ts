@@ -70,6 +70,25 @@ describe("regression: runningInfo.stages", () => {
   });
 });
 
+describe("regression: stages of a stuck job", () => {
+  it("never shows every stage finished while the job hangs (emu:hang)", async () => {
+    const key = fresh();
+    const hang = [
+      stages[0],
+      {
+        ...stages[1],
+        diffusion: { ...(stages[1] as { diffusion: object }).diffusion, prompts: [{ text: "emu:hang" }] },
+      },
+    ];
+    const created = await call(server, "POST", "/v1/jobs", key, { requestId: "hang", stages: hang });
+    server.clock.advance(10 * 60 * 1000);
+    const job = (await call(server, "GET", `/v1/jobs/${created.body.job.id}`, key)).body.job;
+    expect(job.status).toBe("RUNNING");
+    const last = job.runningInfo.stages.at(-1);
+    expect(last.processingImages[0].progress).toBeLessThan(100);
+  });
+});
+
 describe("regression: successInfo.stages and imageExifMetaMap", () => {
   it("answers every stage at 100, the last with the final images, and exif meta per image id", async () => {
     const key = fresh();

@@ -9,7 +9,7 @@ import { createTamsClient, type TamsClient } from "./tams.js";
 export { type AithrivingClient, createAithrivingClient } from "./aithriving.js";
 export { type AituboClient, createAituboClient } from "./aitubo.js";
 export { createQolabaClient, type QolabaClient } from "./qolaba.js";
-export { createTamsClient, type TamsClient } from "./tams.js";
+export { createTamsClient, rsaSigner, type TamsClient, type TamsSigner } from "./tams.js";
 
 /** Each provider's client type. */
 export interface ProviderClients {

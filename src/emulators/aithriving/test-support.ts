@@ -8,7 +8,8 @@ import { aithrivingProvider } from "./index.js";
 
 /** A server with AIThriving alone, on an instant clock unless told otherwise. */
 export function aithrivingServer(options: EmulatorServerOptions = {}): EmulatorServer {
-  return createEmulatorServer([aithrivingProvider], { clock: { mode: "instant" }, ...options });
+  // A fixed seed: random seeds and ids (and so images) are the same on every test run.
+  return createEmulatorServer([aithrivingProvider], { clock: { mode: "instant" }, seed: 1, ...options });
 }
 
 /** What a test sends. */

@@ -6,7 +6,7 @@ import type { Job } from "../core/job-store.js";
 import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { createAituboContext } from "./context.js";
 import { AITUBO_CODES, AITUBO_MESSAGES, aituboStatusResponse } from "./errors.js";
-import { type AituboJob, forgetJob } from "./jobs.js";
+import { type AituboJob, forgetJob, STATUS_OF_PHASE } from "./jobs.js";
 import { catalogRoutes } from "./routes-catalog.js";
 import { fileRoutes } from "./routes-files.js";
 import { jobRoutes } from "./routes-jobs.js";
@@ -47,6 +47,21 @@ export const aituboProvider: ProviderDefinition = {
         if (key === undefined) ctx.ids.reset();
       },
       describe: () => ({ codes: AITUBO_CODES }),
+      // For the dashboard: [doc] status numbers as the API answers them; the job keeps its args.
+      inspect: {
+        statusWords: {
+          queued: String(STATUS_OF_PHASE.queued),
+          running: String(STATUS_OF_PHASE.running),
+          succeeded: String(STATUS_OF_PHASE.succeeded),
+          failed: String(STATUS_OF_PHASE.failed),
+          canceled: String(STATUS_OF_PHASE.canceled),
+        },
+        request: (job) => {
+          const { kind, args, consumedCredit } = (job as Job<AituboJob>).data;
+          return { endpoint: kind, body: args, charged: consumedCredit };
+        },
+        results: (job) => (job as Job<AituboJob>).data.images.map((i) => i.path),
+      },
     };
   },
 };

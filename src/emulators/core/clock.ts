@@ -34,6 +34,8 @@ export interface ClockState {
   now: number;
   iso: string;
   pending: number;
+  /** Realtime only: time is held still by {@link Clock.pause}. */
+  paused: boolean;
 }
 
 /** The clock every emulator shares. */
@@ -52,6 +54,14 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
   /** Wall-clock delay, whatever the mode: for faults that model the network, not the job. */
   wallDelay(ms: number): Promise<void>;
+  /**
+   * Realtime only: holds emulated time still (until {@link Clock.resume}); `advance` still moves it.
+   * Returns false in the other modes, where it means nothing (manual is always still; instant jobs
+   * take no time).
+   */
+  pause(): boolean;
+  /** Lets a paused realtime clock run again from where it stood. */
+  resume(): boolean;
   /** Undoes every `advance` and drops scheduled work (used by a full reset, when no state remains). */
   reset(): void;
   state(): ClockState;
@@ -113,11 +123,18 @@ export function createClock(options: ClockOptions = {}): Clock {
   /** The `at` the timer is armed for, so scheduling later work leaves it alone. */
   let armedAt: number | undefined;
   let drainQueued = false;
+  // While paused, the emulated time the clock stood at when paused (advances still add `offset`).
+  let pausedAt: number | undefined;
+  let offsetAtPause = 0;
 
-  const now = (): number => {
-    if (mode === "manual") return emulatedBase + offset;
+  const running = (): number => {
     const elapsed = wallNow() - wallBase;
     return Math.floor(emulatedBase + elapsed * (mode === "realtime" ? speed : 1) + offset);
+  };
+  const now = (): number => {
+    if (mode === "manual") return emulatedBase + offset;
+    if (pausedAt !== undefined) return pausedAt + (offset - offsetAtPause);
+    return running();
   };
 
   /** The earliest item still wanted, dropping canceled ones off the top. */
@@ -150,8 +167,9 @@ export function createClock(options: ClockOptions = {}): Clock {
     if (next === armedAt && (timer !== undefined || next === undefined)) return;
     if (timer) clearTimeout(timer);
     timer = undefined;
-    armedAt = next;
-    if (next === undefined) return;
+    // A paused clock arms nothing: time stands still until resume (or advance) drains.
+    armedAt = pausedAt === undefined ? next : undefined;
+    if (next === undefined || pausedAt !== undefined) return;
     const wallWait = Math.max(0, (next - now()) / (mode === "realtime" ? speed : 1));
     timer = setTimeout(
       () => {
@@ -214,15 +232,45 @@ export function createClock(options: ClockOptions = {}): Clock {
         t.unref?.();
       });
     },
+    pause() {
+      if (mode !== "realtime") return false;
+      if (pausedAt === undefined) {
+        pausedAt = now();
+        offsetAtPause = offset;
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+        armedAt = undefined;
+      }
+      return true;
+    },
+    resume() {
+      if (mode !== "realtime") return false;
+      if (pausedAt !== undefined) {
+        const held = now();
+        pausedAt = undefined;
+        // Shift the offset so running time continues from where it was held.
+        offset += held - running();
+        drain();
+      }
+      return true;
+    },
     reset() {
       queue.clear();
       live = 0;
       offset = 0;
+      pausedAt = undefined;
       arm();
     },
     state() {
       const t = now();
-      return { mode, speed, now: t, iso: new Date(t).toISOString(), pending: live };
+      return {
+        mode,
+        speed,
+        now: t,
+        iso: new Date(t).toISOString(),
+        pending: live,
+        paused: pausedAt !== undefined,
+      };
     },
     dispose() {
       if (timer) clearTimeout(timer);

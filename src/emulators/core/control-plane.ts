@@ -6,6 +6,8 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import * as z from "zod";
 import type { Clock } from "./clock.js";
+import { inspectRoutes } from "./control-inspect.js";
+import type { EventBus } from "./events.js";
 import { type FaultSet, parseFaultConfig } from "./faults.js";
 import type { FileStore } from "./file-store.js";
 import type { JobStore } from "./job-store.js";
@@ -24,12 +26,13 @@ export interface ControlPlaneState {
   journal: Journal;
   faults: FaultSet;
   providers: Map<string, ProviderInstance>;
+  events: EventBus;
   startedAt: number;
   reset(key?: string): void;
 }
 
 /** A control-plane error with a clear message (and the field, for bad bodies). */
-function controlError(status: 400 | 404 | 415, message: string, field?: string): HTTPException {
+export function controlError(status: 400 | 404 | 409 | 415, message: string, field?: string): HTTPException {
   return new HTTPException(status, {
     res: Response.json({ error: { message, ...(field ? { field } : {}) } }, { status }),
   });
@@ -48,7 +51,11 @@ async function jsonOf(req: Request, optional: boolean): Promise<unknown> {
 }
 
 /** Parses a JSON body against a schema, answering 400 naming the field on failure. */
-async function body<T extends z.ZodType>(req: Request, schema: T, optional = false): Promise<z.infer<T>> {
+export async function body<T extends z.ZodType>(
+  req: Request,
+  schema: T,
+  optional = false,
+): Promise<z.infer<T>> {
   const result = schema.safeParse(await jsonOf(req, optional));
   if (!result.success) {
     // The field and the problem in plain words, never zod's own wording.
@@ -88,6 +95,14 @@ function pageNumber(text: string | undefined, field: string, min: number, max: n
   return n;
 }
 
+/** A tenant by its raw key, or by its mask as `/state` lists it (when exactly one key has it). */
+export function findTenantIn(tenants: TenantStore, keyOrMask: string): Tenant | undefined {
+  const exact = tenants.peek(keyOrMask);
+  if (exact || !keyOrMask.includes("…")) return exact;
+  const found = tenants.list().filter((t) => isMaskOf(keyOrMask, t.key));
+  return found.length === 1 ? found[0] : undefined;
+}
+
 /** Builds the control plane app (mount it at `/__emulator`). */
 export function createControlPlane(state: ControlPlaneState): Hono {
   const app = new Hono();
@@ -97,13 +112,7 @@ export function createControlPlane(state: ControlPlaneState): Hono {
   });
   // Unknown control routes are answered by the server's own notFound (a routed sub-app's is not used).
 
-  /** A tenant by its raw key, or by its mask as `/state` lists it (when exactly one key has it). */
-  const findTenant = (keyOrMask: string): Tenant | undefined => {
-    const exact = state.tenants.peek(keyOrMask);
-    if (exact || !keyOrMask.includes("…")) return exact;
-    const found = state.tenants.list().filter((t) => isMaskOf(keyOrMask, t.key));
-    return found.length === 1 ? found[0] : undefined;
-  };
+  const findTenant = (keyOrMask: string) => findTenantIn(state.tenants, keyOrMask);
 
   app.get("/health", (c) =>
     c.json({ status: "ok", providers: [...state.providers.keys()], clock: state.clock.mode }),
@@ -174,7 +183,7 @@ export function createControlPlane(state: ControlPlaneState): Hono {
     const page = pageNumber(query.page, "page", 1, Number.MAX_SAFE_INTEGER, 1);
     const limit = pageNumber(query.limit, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
     const offset = (page - 1) * limit;
-    const jobs = state.jobs.page(t.key, offset, limit);
+    const jobs = state.jobs.page({ tenantKey: t.key, offset, limit });
     const ledger = t.ledger.entries();
     const files = state.files.list(undefined, t.key);
     const newestFirst = <T>(xs: readonly T[]) =>
@@ -187,7 +196,7 @@ export function createControlPlane(state: ControlPlaneState): Hono {
       page,
       limit,
       totals: { jobs: jobs.total, ledger: ledger.length, files: files.length },
-      recentJobs: jobs.items.map((j) => {
+      recentJobs: jobs.jobs.map((j) => {
         const v = state.jobs.view(j);
         return {
           provider: j.provider,
@@ -238,6 +247,7 @@ export function createControlPlane(state: ControlPlaneState): Hono {
     return c.json({ requests });
   });
 
+  app.route("/", inspectRoutes(state));
   for (const [name, p] of state.providers) if (p.control) app.route(`/${name}`, p.control);
   return app;
 }

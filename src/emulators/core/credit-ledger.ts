@@ -51,18 +51,25 @@ const MAX_ENTRIES = 1000;
  * const ledger = createCreditLedger(10, () => clock.now());
  * ledger.tryCharge(4.8, "job 1"); // { ok: true, balance: 5.2 }
  */
-export function createCreditLedger(startBalance: number, now: () => number): CreditLedger {
+export function createCreditLedger(
+  startBalance: number,
+  now: () => number,
+  /** Called with each new entry (the tenant store publishes it as an event). */
+  onEntry?: (entry: LedgerEntry) => void,
+): CreditLedger {
   let cents = toHundredths(startBalance);
   const log: LedgerEntry[] = [];
   const record = (kind: LedgerEntry["kind"], amountCents: number, memo: string) => {
-    log.push({
+    const entry: LedgerEntry = {
       at: now(),
       kind,
       amount: fromHundredths(amountCents),
       balanceAfter: fromHundredths(cents),
       memo,
-    });
+    };
+    log.push(entry);
     if (log.length > MAX_ENTRIES) log.shift();
+    onEntry?.(entry);
   };
   return {
     balance: () => fromHundredths(cents),

@@ -130,6 +130,10 @@ interface LiveRule {
 /** The fault rules of one server. */
 export interface FaultSet {
   set(rules: FaultRule[], seed?: string | number): void;
+  /** Appends one rule; the others keep their counters. */
+  add(rule: FaultRule): void;
+  /** Removes the rule at `index` (as {@link list} orders them); false when there is none. */
+  remove(index: number): boolean;
   clear(): void;
   list(): { rule: FaultRule; seen: number; fired: number }[];
   /** The actions that fire for this request (counters advance). */
@@ -162,6 +166,14 @@ export function createFaultSet(): FaultSet {
     set(next, seed = "faults") {
       rules = next.map((rule) => ({ rule, seen: 0, fired: 0 }));
       rand = seededRandom(String(seed));
+    },
+    add(rule) {
+      rules = [...rules, { rule, seen: 0, fired: 0 }];
+    },
+    remove(index) {
+      if (!Number.isInteger(index) || index < 0 || index >= rules.length) return false;
+      rules = rules.filter((_, i) => i !== index);
+      return true;
     },
     clear() {
       rules = [];

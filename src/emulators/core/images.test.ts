@@ -262,6 +262,15 @@ describe("images people look at (issue 10)", () => {
       jobId: longSeed,
     });
     expect(await rightmostText(img)).toBeLessThan(512 - 8);
+    // The widest letters, in bold (the prompt) and regular (the seed and label), stay inside too.
+    const wide = await renderPlaceholder({
+      ...square,
+      seed: "W".repeat(60),
+      format: "png",
+      prompt: `${"W".repeat(80)} ${"m".repeat(40)}`,
+      label: "M".repeat(60),
+    });
+    expect(await rightmostText(wide)).toBeLessThan(512);
     const short = await readImageParams(await renderPlaceholder({ ...square, format: "png", prompt: "x" }));
     const long = await readImageParams(img);
     // It wrapped: the caption band is taller than a short seed's.

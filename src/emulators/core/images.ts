@@ -102,7 +102,11 @@ function charEm(c: number): number {
   )
     return 1.05;
   if (c === 0x20) return 0.32;
-  if ((c >= 0x41 && c <= 0x5a) || c === 0x6d || c === 0x77 || c === 0xd7) return 0.8;
+  // W, M and m are the widest Latin letters (bold W is just over 1 em), then w.
+  if (c === 0x57) return 1.0;
+  if (c === 0x4d || c === 0x6d) return 0.98;
+  if (c === 0x77) return 0.84;
+  if ((c >= 0x41 && c <= 0x5a) || c === 0xd7) return 0.8;
   return 0.66;
 }
 
@@ -660,9 +664,10 @@ export async function maskedComposite(
   const sharp = await loadSharp();
   const { width = 1, height = 1 } = await sharp(base).metadata();
   const alpha = await maskAlpha(mask, width, height);
-  // The result carries the overlay's parameters (the new work), else the base's.
+  // The result is the base with a region redrawn (an erase, a face fix): it carries the base's
+  // parameters, else the overlay's. (An inpaint of a prompt is inpaintPlaceholder's.)
   const from =
-    paramsOfXmp((await sharp(overlay).metadata()).xmp) ?? paramsOfXmp((await sharp(base).metadata()).xmp);
+    paramsOfXmp((await sharp(base).metadata()).xmp) ?? paramsOfXmp((await sharp(overlay).metadata()).xmp);
   const params = derivedParams(from, { width, height, format }, { derivedFromSource: true });
   return paintThrough(base, overlay, alpha, format, params);
 }

@@ -150,3 +150,38 @@ export function outcomeFrom(directives: JobDirectives | undefined): JobOutcome {
   if (directives?.fail) return { kind: "fail", reason: directives.fail.reason };
   return SUCCEED;
 }
+
+/** One step of a job's history: the phase it entered and when. */
+export interface PhaseStep {
+  phase: JobPhase;
+  at: number;
+}
+
+/**
+ * The phases a job has been through up to `now`, oldest first, each with when it began.
+ * @example
+ * const t = createTimeline(0, { queuedMs: 100, runningMs: 1000 }, { kind: "succeed" });
+ * phaseHistory(t, 600); // [{ phase: "queued", at: 0 }, { phase: "running", at: 100 }]
+ */
+export function phaseHistory(t: JobTimeline, now: number): PhaseStep[] {
+  const view = jobView(t, now);
+  const steps: PhaseStep[] = [{ phase: "queued", at: t.createdAt }];
+  if (view.startedAt !== undefined) steps.push({ phase: "running", at: view.startedAt });
+  if (view.finishedAt !== undefined) steps.push({ phase: view.phase, at: view.finishedAt });
+  return steps;
+}
+
+/**
+ * The emulated times at which a job's phase may next change after `now`: when it starts running
+ * and when it finishes (a hanging job never finishes). Empty once it is terminal.
+ */
+export function upcomingTransitions(t: JobTimeline, now: number): number[] {
+  if (isTerminal(jobView(t, now).phase)) return [];
+  const startAt = t.createdAt + t.queuedMs;
+  const endAt = startAt + t.runningMs;
+  const out: number[] = [];
+  if (startAt > now) out.push(startAt);
+  // A job that runs for no time finishes at its start: one change, not two.
+  if (t.outcome.kind !== "hang" && endAt > now && endAt !== startAt) out.push(endAt);
+  return out;
+}

@@ -10,7 +10,17 @@
  * answers for it exactly as for an id it never issued. Jobs still queued or running are never
  * evicted: a cap that dropped live work would change what a client sees mid-job.
  */
-import { isTerminal, type JobTimeline, type JobView, jobView } from "./job-engine.js";
+import type { Clock } from "./clock.js";
+import type { EventBus } from "./events.js";
+import {
+  type CancelResult,
+  cancelJob,
+  isTerminal,
+  type JobTimeline,
+  type JobView,
+  jobView,
+} from "./job-engine.js";
+import { createPhaseWatch } from "./phase-watch.js";
 
 /** A job as the core keeps it; `data` is the provider's own record. */
 export interface Job<T = unknown> {
@@ -21,26 +31,25 @@ export interface Job<T = unknown> {
   data: T;
 }
 
-/** One page of a listing. */
-export interface Page<T> {
-  items: T[];
-  /** How many there are in all (not just on this page). */
-  total: number;
-}
-
 /** The store of jobs. */
 export interface JobStore {
   add<T>(job: Job<T>): Job<T>;
   get<T>(provider: string, id: string): Job<T> | undefined;
   /** A tenant's jobs for one provider, oldest first. */
   list<T>(provider: string, tenantKey: string): Job<T>[];
-  /**
-   * A tenant's jobs across providers, newest first, `limit` of them after skipping `offset`:
-   * O(offset + limit), whatever the number of jobs.
-   */
-  page(tenantKey: string, offset: number, limit: number): Page<Job>;
   /** The phase of a job at the clock's now. */
   view(job: Job): JobView;
+  /** Cancels a job that has not finished (publishing the change); see {@link cancelJob}. */
+  cancel(job: Job): CancelResult;
+  /**
+   * Jobs newest first, optionally of one provider and/or tenant, skipping `offset` and returning
+   * at most `limit`, with the total that matched (for paged lists). With a tenant, it walks only
+   * that tenant's jobs (its index); a tenant with one provider's jobs costs O(offset + limit).
+   */
+  page(filter: { provider?: string; tenantKey?: string; offset?: number; limit?: number }): {
+    total: number;
+    jobs: Job[];
+  };
   /** O(1) for all jobs, one provider's or one tenant's; O(providers) for both. */
   count(provider?: string, tenantKey?: string): number;
   /** Called with every job evicted by the cap (not with jobs dropped by a reset). */
@@ -63,14 +72,22 @@ export interface JobStoreOptions {
 const EVICTION_SCAN = 64;
 
 /**
- * Creates the job store.
+ * Creates the job store. With `watch`, it publishes `job.created` and, as the clock passes them,
+ * `job.phase` changes on the event bus.
  * @example
- * const jobs = createJobStore(clock.now, { maxJobs: 100_000 });
+ * const jobs = createJobStore(clock.now, { clock, events }, { maxJobs: 100_000 });
  * jobs.onEvict((job) => files.deleteJob(job.provider, job.id));
  */
-export function createJobStore(now: () => number, options: JobStoreOptions = {}): JobStore {
+export function createJobStore(
+  now: () => number,
+  watch?: { clock: Clock; events: EventBus },
+  options: JobStoreOptions = {},
+): JobStore {
   const maxJobs = options.maxJobs ?? Number.POSITIVE_INFINITY;
   const byProvider = new Map<string, Map<string, Job>>();
+  const phases = watch
+    ? createPhaseWatch(watch.clock, watch.events, (job) => byProvider.get(job.provider)?.get(job.id) === job)
+    : undefined;
   // Per tenant, per provider, in insertion order (a Set deletes in O(1) and iterates oldest first).
   const byTenant = new Map<string, Map<string, Set<Job>>>();
   // Every job in creation order, for eviction; a job dropped by a reset stays until it is reached.
@@ -79,7 +96,6 @@ export function createJobStore(now: () => number, options: JobStoreOptions = {})
   let size = 0;
   let evicted = 0;
   const listeners: ((job: Job) => void)[] = [];
-
   const bucket = (provider: string) => {
     let m = byProvider.get(provider);
     if (!m) {
@@ -145,6 +161,7 @@ export function createJobStore(now: () => number, options: JobStoreOptions = {})
       bucket(job.provider).set(job.id, job as Job);
       tenantSet(job.tenantKey, job.provider).add(job as Job);
       size++;
+      phases?.add(job as Job);
       if (maxJobs !== Number.POSITIVE_INFINITY) {
         order.push(job as Job);
         while (size > maxJobs && evictOne()) {}
@@ -154,29 +171,65 @@ export function createJobStore(now: () => number, options: JobStoreOptions = {})
     get: <T>(provider: string, id: string) => byProvider.get(provider)?.get(id) as Job<T> | undefined,
     list: <T>(provider: string, tenantKey: string) =>
       [...(byTenant.get(tenantKey)?.get(provider) ?? [])] as Job<T>[],
-    page(tenantKey, offset, limit) {
-      const sets = [...(byTenant.get(tenantKey)?.values() ?? [])];
-      const total = sets.reduce((n, s) => n + s.size, 0);
-      const items: Job[] = [];
-      if (sets.length === 1) {
-        // Newest first, and a Set only iterates forwards: skip to the page's oldest item, then
-        // collect (no copy of the whole set).
-        const from = Math.max(0, total - offset - limit);
-        const to = total - offset;
-        let i = 0;
-        for (const job of sets[0]!) {
-          if (i >= to) break;
-          if (i++ >= from) items.push(job);
-        }
-        items.reverse();
-      } else if (sets.length > 1) {
-        // Several providers: merge by creation time.
-        const all = sets.flatMap((s) => [...s]).sort((a, b) => b.timeline.createdAt - a.timeline.createdAt);
-        items.push(...all.slice(offset, offset + limit));
-      }
-      return { items, total };
-    },
     view: (job) => jobView(job.timeline, now()),
+    cancel(job) {
+      const result = cancelJob(job.timeline, now());
+      if (result.ok) phases?.touch(job);
+      return result;
+    },
+    page({ provider, tenantKey, offset = 0, limit = 50 }) {
+      if (tenantKey !== undefined) {
+        const sets = [...(byTenant.get(tenantKey) ?? [])]
+          .filter(([p]) => !provider || p === provider)
+          .map(([, set]) => set);
+        const total = sets.reduce((n, set) => n + set.size, 0);
+        const jobs: Job[] = [];
+        if (sets.length === 1) {
+          // Newest first, and a Set only iterates forwards: skip to the page's oldest job, then
+          // collect (no copy of the whole set).
+          const from = Math.max(0, total - offset - limit);
+          const to = total - offset;
+          let i = 0;
+          for (const job of sets[0]!) {
+            if (i >= to) break;
+            if (i++ >= from) jobs.push(job);
+          }
+          jobs.reverse();
+        } else if (sets.length > 1) {
+          const all = sets
+            .flatMap((set) => [...set])
+            .sort((a, b) => b.timeline.createdAt - a.timeline.createdAt);
+          jobs.push(...all.slice(offset, offset + limit));
+        }
+        return { total, jobs };
+      }
+      // Newest first: each provider's map is in insertion (= creation) order, so walk them backwards
+      // and merge by creation time. Only the page is materialised.
+      const lists = [...byProvider]
+        .filter(([p]) => !provider || p === provider)
+        .map(([, jobs]) => [...jobs.values()]);
+      const cursors = lists.map((l) => l.length - 1);
+      const jobs: Job[] = [];
+      let total = 0;
+      for (;;) {
+        let pick = -1;
+        for (let i = 0; i < lists.length; i++) {
+          while (cursors[i]! >= 0 && tenantKey && lists[i]![cursors[i]!]!.tenantKey !== tenantKey)
+            cursors[i]!--;
+          if (cursors[i]! < 0) continue;
+          if (
+            pick < 0 ||
+            lists[i]![cursors[i]!]!.timeline.createdAt > lists[pick]![cursors[pick]!]!.timeline.createdAt
+          )
+            pick = i;
+        }
+        if (pick < 0) break;
+        const job = lists[pick]![cursors[pick]!--]!;
+        if (total >= offset && jobs.length < limit) jobs.push(job);
+        total++;
+      }
+      return { total, jobs };
+    },
     count(provider, tenantKey) {
       if (tenantKey !== undefined) {
         const t = byTenant.get(tenantKey);
@@ -206,6 +259,7 @@ export function createJobStore(now: () => number, options: JobStoreOptions = {})
     clear() {
       byProvider.clear();
       byTenant.clear();
+      phases?.clear();
       order = [];
       head = 0;
       size = 0;

@@ -5,6 +5,7 @@
  * entries of any tenant go first); a body longer than 64 Ki characters is kept cut, with its length and hash.
  */
 import { createHash } from "node:crypto";
+import type { EventBus } from "./events.js";
 import { isSecretName, maskKey, redactJson, redactParams, redactSecret, redactText } from "./secrets.js";
 import { parseJsonText } from "./validation.js";
 
@@ -189,10 +190,49 @@ export interface Journal {
   add(tenantKey: string, exchange: RawExchange): void;
   /** Entries, newest last; filtered by tenant key and/or provider. */
   list(filter?: { key?: string; provider?: string; limit?: number }): JournalEntry[];
+  /**
+   * One page of entries, newest first, with the number that matched. `path` matches a part of the
+   * path; `text` a part of the path, query or either body (a job id finds the requests that touched
+   * the job); `status` a status (`404`) or a class (`4xx`). Only the page is redacted.
+   */
+  page(filter: JournalQuery): { total: number; entries: JournalEntry[] };
   count(key?: string): number;
   stats(): JournalStats;
   deleteTenant(key: string): void;
   clear(): void;
+}
+
+/** The filters of {@link Journal.page}. */
+export interface JournalQuery {
+  key?: string;
+  /** Several tenants' entries (with `key`, both apply). */
+  keys?: readonly string[];
+  provider?: string;
+  method?: string;
+  path?: string;
+  status?: string;
+  text?: string;
+  offset?: number;
+  limit?: number;
+}
+
+/** A predicate over raw exchanges for the given filters. */
+function matcher(q: JournalQuery): (raw: RawExchange) => boolean {
+  const method = q.method?.toUpperCase();
+  const status = q.status?.trim().toLowerCase();
+  const statusClass = status && /^[1-5]xx$/.test(status) ? Number(status[0]) : undefined;
+  const statusExact = status && statusClass === undefined ? Number(status) : undefined;
+  return (raw) =>
+    (!q.provider || raw.provider === q.provider) &&
+    (!method || raw.method === method) &&
+    (!q.path || raw.path.includes(q.path)) &&
+    (statusClass === undefined || Math.floor(raw.status / 100) === statusClass) &&
+    (statusExact === undefined || raw.status === statusExact) &&
+    (!q.text ||
+      raw.path.includes(q.text) ||
+      raw.query.includes(q.text) ||
+      (raw.requestText?.includes(q.text) ?? false) ||
+      (raw.responseText?.includes(q.text) ?? false));
 }
 
 /** Options of {@link createJournal}. */
@@ -215,8 +255,8 @@ interface Stored {
   raw: RawExchange;
 }
 
-/** Creates an empty journal. */
-export function createJournal(options: JournalOptions = {}): Journal {
+/** Creates an empty journal; with `events`, each new entry is announced as `request.journaled`. */
+export function createJournal(events?: EventBus, options: JournalOptions = {}): Journal {
   const maxBytes = options.maxBytes ?? DEFAULT_JOURNAL_BYTES;
   const byTenant = new Map<string, Stored[]>();
   // Every entry in arrival order (a queue with a moving head), for the global byte budget.
@@ -273,6 +313,28 @@ export function createJournal(options: JournalOptions = {}): Journal {
         order = order.slice(head).filter((e) => e.bytes >= 0);
         head = 0;
       }
+      // Built only when someone listens: this runs on every request.
+      if (events?.listening) {
+        events.publish({
+          type: "request.journaled",
+          at: raw.at,
+          seq,
+          provider: raw.provider,
+          tenant: raw.key ? maskKey(raw.key) : "anonymous",
+          method: raw.method,
+          path: raw.path,
+          status: raw.status,
+        });
+      }
+    },
+    page(q) {
+      const wanted = q.key !== undefined ? [q.key, ...(q.keys ?? [])] : q.keys;
+      const lists = wanted ? [...new Set(wanted)].map((k) => byTenant.get(k) ?? []) : [...byTenant.values()];
+      const match = matcher(q);
+      const rows = lists.flatMap((l) => l.filter((e) => match(e.raw))).sort((a, b) => b.seq - a.seq);
+      const offset = q.offset ?? 0;
+      const entries = rows.slice(offset, offset + (q.limit ?? 50)).map((e) => toJournalEntry(e.seq, e.raw));
+      return { total: rows.length, entries };
     },
     list(filter = {}) {
       const source =

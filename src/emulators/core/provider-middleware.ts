@@ -4,6 +4,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Clock } from "./clock.js";
+import type { EventBus } from "./events.js";
 import { type FaultAction, type FaultSet, magicActions } from "./faults.js";
 import type { JobDirectives } from "./job-engine.js";
 import type { Journal } from "./journal.js";
@@ -30,6 +31,8 @@ export interface ProviderMiddlewareOptions {
    * rules matched; a replayed one applies the recorded actions instead of matching again.
    */
   faultRecords?: WeakMap<Request, FaultRecord>;
+  /** Where fired faults are announced (`fault.fired`). */
+  events?: EventBus;
 }
 
 /** The journal's fault list when none fired (shared: the journal copies it when read). */
@@ -41,7 +44,7 @@ const describe = (a: FaultAction) =>
 
 /** Builds the middleware for one mounted provider. */
 export function providerMiddleware(options: ProviderMiddlewareOptions): MiddlewareHandler<EmulatorEnv> {
-  const { definition, prefix, clock, faults, journal } = options;
+  const { definition, prefix, clock, faults, journal, events } = options;
   return async function emulatorProviderMiddleware(c, next) {
     const started = performance.now();
     // String work instead of `new URL()`: this runs on every request, the hot path included.
@@ -109,6 +112,16 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
       }
     }
     c.set("directives", directives);
+    if (actions.length > 0 && events?.listening) {
+      events.publish({
+        type: "fault.fired",
+        at: clock.now(),
+        provider: definition.name,
+        method,
+        path,
+        faults: actions.map(describe),
+      });
+    }
     if (latency > 0) await clock.wallDelay(latency);
 
     // What a handler answers with c.json() is serialised once, sent, and kept for the journal, so the

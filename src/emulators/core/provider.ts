@@ -7,11 +7,12 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { Context, Hono } from "hono";
 import type { Clock } from "./clock.js";
+import type { EventBus } from "./events.js";
 import type { FileStore } from "./file-store.js";
 import type { HostRoute } from "./hosts.js";
 import type { ImageLimits } from "./images.js";
-import type { JobDirectives } from "./job-engine.js";
-import type { JobStore } from "./job-store.js";
+import type { JobDirectives, JobPhase } from "./job-engine.js";
+import type { Job, JobStore } from "./job-store.js";
 import type { TenantStore } from "./tenants.js";
 
 /** Hono environment of every provider route. */
@@ -68,6 +69,8 @@ export interface ProviderContext {
   readonly jobs: JobStore;
   readonly files: FileStore;
   readonly settings: EmulatorSettings;
+  /** The server's event stream: the core's services publish to it; a provider may add its own. */
+  readonly events: EventBus;
   /** This provider's options (from `providerOptions[name]`), or `{}`. */
   readonly options: Record<string, unknown>;
   /** Logs a line (the server prints it; tests can capture it). */
@@ -89,6 +92,34 @@ export interface ProviderInstance {
   reset?(key?: string): void;
   /** Describes provider state for `GET /__emulator/state`. */
   describe?(): Record<string, unknown>;
+  /** How its jobs are shown by the dashboard and `GET /__emulator/jobs` (providers with jobs). */
+  inspect?: ProviderInspector;
+}
+
+/** The request a job was made from, as a provider kept it. */
+export interface JobRequest {
+  /** The endpoint, named as `src/credits` names it (`create`, `getTextToImage`, `stages`...). */
+  endpoint: string;
+  /** The request's arguments. */
+  body: unknown;
+  /** Credits charged for it. */
+  charged?: number;
+}
+
+/**
+ * What the dashboard and `GET /__emulator/jobs/...` show of a provider's jobs, without knowing
+ * the provider's records.
+ */
+export interface ProviderInspector {
+  /** The provider's own status word for each engine phase (Aitubo `2`, TAMS `SUCCESS`...). */
+  readonly statusWords: Readonly<Record<JobPhase, string>>;
+  /** The request a job was made from, when the provider keeps it. */
+  request?(job: Job): JobRequest | undefined;
+  /**
+   * The file-store paths of a job's results that exist now. Without it, the files whose path
+   * names the job are taken.
+   */
+  results?(job: Job): string[];
 }
 
 /** A provider, as the registry lists it. */

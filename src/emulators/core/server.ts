@@ -13,12 +13,13 @@ import { adminGuard, adminTokenPolicy } from "./admin-auth.js";
 import { bodyLimit } from "./body-limit.js";
 import { type Clock, type ClockOptions, createClock } from "./clock.js";
 import { createControlPlane } from "./control-plane.js";
+import { createEventBus, type EventBus } from "./events.js";
 import { createFaultSet, type FaultRuleInput, faultRuleSchema } from "./faults.js";
 import { createFileStore } from "./file-store.js";
 import { createHostTable, type HostRoute, type HostTable, hostnameOf } from "./hosts.js";
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from "./images.js";
 import { createJobStore } from "./job-store.js";
-import { createJournal } from "./journal.js";
+import { createJournal, type RawExchange } from "./journal.js";
 import { createRecorder, type FaultRecord, type Recorder } from "./persistence.js";
 import type { EmulatorEnv, EmulatorSettings, ProviderDefinition, ProviderInstance } from "./provider.js";
 import { DROP_HEADER, providerMiddleware } from "./provider-middleware.js";
@@ -52,6 +53,8 @@ export interface EmulatorServerOptions {
    * a loopback bind is open and `listen` on any other host generates one (see `Listening.adminToken`).
    */
   adminToken?: string;
+  /** Called with each provider exchange as journaled (the CLI's access log). Default: none. */
+  onExchange?: (exchange: RawExchange) => void;
   /** Real hosts to add per provider, beyond the ones each declares (e.g. `{ qolaba: ["api.example.com"] }`). */
   hosts?: Record<string, readonly (string | HostRoute)[]>;
   /** Seed of the random ids (task ids, uuids): the same seed replays the same ids. Default: random. */
@@ -61,7 +64,24 @@ export interface EmulatorServerOptions {
    * Throws a {@link StateDirError} when it cannot be used. Default: state lives in memory only.
    */
   stateDir?: string;
+  /**
+   * A web UI to serve at `/__emulator/ui` (the dashboard; `createEmulators` passes it). A browser
+   * asking for `/` is sent there.
+   */
+  ui?: (host: UiHost) => Hono;
 }
+
+/** What a UI gets from the server: the control plane in process, the event stream, the providers. */
+export interface UiHost {
+  /** Calls a control route in process (`control("/clock")` is `GET /__emulator/clock`). */
+  control(path: string, init?: RequestInit): Promise<Response>;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly providers: readonly Pick<ProviderDefinition, "name" | "title" | "docs" | "liveBaseUrl">[];
+}
+
+/** Where the UI is served. */
+export const UI_PATH = "/__emulator/ui";
 
 /** Options of {@link EmulatorServer.listen}. */
 export interface ListenOptions {
@@ -98,6 +118,8 @@ export interface EmulatorServer {
    */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   readonly clock: Clock;
+  /** Everything that happens: jobs, phase changes, credits, requests, faults (see `events.ts`). */
+  readonly events: EventBus;
   readonly providers: string[];
   readonly settings: EmulatorSettings;
   /** The real hosts of the served providers: a request to one is answered by its provider. */
@@ -180,15 +202,17 @@ export function createEmulatorServer(
   const faultRecords = new WeakMap<Request, FaultRecord>();
   const random = createRandomStreams(settings.seed);
   const limits: StateLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const events = createEventBus();
   const tenants = createTenantStore({
     startCredit: settings.startCredit,
     strictKeys: settings.strictKeys,
     now: clock.now,
+    events,
     maxTenants: limits.maxTenants,
     // An idle tenant evicted by the cap goes as a reset of its key would take it.
     onEvict: (key) => reset(key),
   });
-  const jobs = createJobStore(clock.now, { maxJobs: limits.maxJobs });
+  const jobs = createJobStore(clock.now, { clock, events }, { maxJobs: limits.maxJobs });
   const files = createFileStore({
     now: clock.now,
     cacheBytes: options.imageCacheBytes,
@@ -197,7 +221,16 @@ export function createEmulatorServer(
   });
   // An evicted job's files go with it (providers drop their own records of it the same way).
   jobs.onEvict((job) => files.deleteJob(job.provider, job.id));
-  const journal = createJournal({ maxBytes: limits.journalBytes });
+  const journal = createJournal(events, { maxBytes: limits.journalBytes });
+  if (options.onExchange) {
+    // Wrapped here, not in the middleware: a server without a listener pays nothing per request.
+    const add = journal.add;
+    const onExchange = options.onExchange;
+    journal.add = (key, exchange) => {
+      add(key, exchange);
+      onExchange(exchange);
+    };
+  }
   const faults = createFaultSet();
   const initialFaults = (options.faults ?? []).map((r) => faultRuleSchema.parse(r));
   faults.set(initialFaults);
@@ -228,6 +261,7 @@ export function createEmulatorServer(
         jobs,
         files,
         settings,
+        events,
         options: (settings.providerOptions[def.name] ?? {}) as Record<string, unknown>,
         log: (line) => log(`[${def.name}] ${line}`),
         random: (stream) => random.stream(`${def.name}|${stream}`),
@@ -277,6 +311,7 @@ export function createEmulatorServer(
         clock,
         faults,
         journal,
+        events,
         ...(store ? { faultRecords } : {}),
       }),
     );
@@ -323,6 +358,7 @@ export function createEmulatorServer(
       if (options.keys?.[key] !== undefined) tenants.register(key, options.keys[key]);
     }
     for (const p of instances.values()) p.reset?.(key);
+    events.publish({ type: "state.reset", at: clock.now(), ...(key !== undefined ? { key } : {}) });
   };
 
   const app = new Hono();
@@ -342,6 +378,7 @@ export function createEmulatorServer(
       journal,
       faults,
       providers: instances,
+      events,
       startedAt,
       reset,
     }),
@@ -353,15 +390,34 @@ export function createEmulatorServer(
     app.all(`/${def.name}`, delegate);
     app.all(`/${def.name}/*`, delegate);
   }
-  app.get("/", (c) =>
-    c.json({
+  if (options.ui) {
+    app.route(
+      UI_PATH,
+      options.ui({
+        control: async (path, init) => app.request(`/__emulator${path}`, init),
+        events,
+        clock,
+        providers: definitions.map(({ name, title, docs, liveBaseUrl }) => ({
+          name,
+          title,
+          docs,
+          liveBaseUrl,
+        })),
+      }),
+    );
+  }
+  app.get("/", (c) => {
+    // A browser is sent to the UI; JSON clients (and anything that does not ask for HTML) get JSON.
+    if (options.ui && /text\/html/i.test(c.req.header("accept") ?? "")) return c.redirect(UI_PATH, 302);
+    return c.json({
       name: "imagegen-emulators",
       providers: Object.fromEntries(
         definitions.map((d) => [d.name, `${new URL(c.req.url).origin}/${d.name}`]),
       ),
       control: `${new URL(c.req.url).origin}/__emulator`,
-    }),
-  );
+      ...(options.ui ? { ui: `${new URL(c.req.url).origin}${UI_PATH}` } : {}),
+    });
+  });
   app.notFound((c) => {
     const path = c.req.path;
     const message =
@@ -475,6 +531,7 @@ export function createEmulatorServer(
   return {
     app,
     clock,
+    events,
     settings,
     providers: [...defs.keys()],
     hosts,

@@ -4,7 +4,8 @@
  * An unknown key gets the starting balance the first time it is seen, unless the store is strict,
  * in which case only registered keys resolve and the provider answers with its own auth error.
  */
-import { type CreditLedger, createCreditLedger } from "./credit-ledger.js";
+import { type CreditLedger, createCreditLedger, type LedgerEntry } from "./credit-ledger.js";
+import type { EventBus } from "./events.js";
 
 /** One API key's world. */
 export interface Tenant {
@@ -29,7 +30,15 @@ export interface TenantStoreOptions {
   maxTenants?: number;
   /** Called with each evicted tenant's key, so the server drops its jobs, files and journal. */
   onEvict?: (key: string) => void;
+  /** Where balance changes are published (`credits.charged`, `credits.refunded`, `credits.set`). */
+  events?: EventBus;
 }
+
+const EVENT_OF_KIND = {
+  charge: "credits.charged",
+  refund: "credits.refunded",
+  set: "credits.set",
+} as const satisfies Record<LedgerEntry["kind"], string>;
 
 /** The tenants of one emulator server. */
 export interface TenantStore {
@@ -83,7 +92,16 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
       key,
       registered,
       createdAt: options.now(),
-      ledger: createCreditLedger(balance, options.now),
+      ledger: createCreditLedger(balance, options.now, (entry) =>
+        options.events?.publish({
+          type: EVENT_OF_KIND[entry.kind],
+          at: entry.at,
+          tenantKey: key,
+          amount: entry.amount,
+          balance: entry.balanceAfter,
+          memo: entry.memo,
+        }),
+      ),
       scopes: new Map(),
     };
     tenants.set(key, tenant);

@@ -27,6 +27,16 @@ export const qolabaProvider: ProviderDefinition = {
     const routes = createQolabaRoutes(ctx);
     return {
       app: routes.app,
+      // For the dashboard: the words /getImage answers [doc]; a queued or running task is PENDING.
+      inspect: {
+        statusWords: {
+          queued: "PENDING",
+          running: "PENDING",
+          succeeded: "SUCCESS",
+          failed: "FAILED",
+          canceled: "FAILED",
+        },
+      },
       reset(key) {
         if (key === undefined) routes.reset();
       },

@@ -20,7 +20,8 @@ export const SDXL_I2I = "ap-eRSyl0imzrUrbvgdAYwDTl";
 
 /** A server with Qolaba alone, on an instant clock unless told otherwise. */
 export function qolabaServer(options: EmulatorServerOptions = {}): EmulatorServer {
-  return createEmulatorServer([qolabaProvider], { clock: { mode: "instant" }, ...options });
+  // A fixed seed: task ids (and so images) are the same on every test run.
+  return createEmulatorServer([qolabaProvider], { clock: { mode: "instant" }, seed: 1, ...options });
 }
 
 /** A valid text-to-image body. */

@@ -21,6 +21,7 @@ import {
   TamsError,
   tamsErrorResponse,
 } from "./errors.js";
+import { jobResponse, outputPath, STATUS_OF, type TamsJob } from "./jobs.js";
 import { jobRoutes } from "./routes-jobs.js";
 import { resourceRoutes } from "./routes-resources.js";
 import { toolRoutes } from "./routes-tools.js";
@@ -130,6 +131,16 @@ export const tamsProvider: ProviderDefinition = {
     return {
       app,
       control: controlRoutes(state),
+      // For the dashboard: the statuses GET /v1/jobs/{id} answers, and the outputs made so far.
+      inspect: {
+        statusWords: STATUS_OF,
+        results: (job) => {
+          const j = job as TamsJob;
+          // Reading the job registers its ready outputs, as a client's read would.
+          jobResponse(state, j, "http://127.0.0.1/tams");
+          return j.data.outputs.filter((o) => j.data.registered.has(o.id)).map((o) => outputPath(j.id, o));
+        },
+      },
       reset(key) {
         if (key === undefined) {
           state.resources.clear();

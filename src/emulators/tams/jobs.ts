@@ -15,7 +15,7 @@
 import { compact, int64Out } from "../../credits/protojson.js";
 import { CONTENT_TYPES } from "../core/images.js";
 import type { JobDirectives, JobTimeline } from "../core/job-engine.js";
-import { cancelJob, createTimeline, type JobPhase, jobView, outcomeFrom } from "../core/job-engine.js";
+import { createTimeline, type JobPhase, jobView, outcomeFrom } from "../core/job-engine.js";
 import type { Job } from "../core/job-store.js";
 import type { Tenant } from "../core/tenants.js";
 import { TamsError } from "./errors.js";
@@ -36,7 +36,8 @@ export const JOB_STATUSES = [
 /** A job status. */
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-const STATUS_OF: Record<JobPhase, JobStatus> = {
+/** The status TAMS shows for each engine phase. */
+export const STATUS_OF: Record<JobPhase, JobStatus> = {
   queued: "WAITING",
   running: "RUNNING",
   succeeded: "SUCCESS",
@@ -239,7 +240,8 @@ export function refund(state: TamsState, job: TamsJob, why: string): void {
 export function cancel(state: TamsState, job: TamsJob): boolean {
   const now = state.ctx.clock.now();
   const wasQueued = jobView(job.timeline, now).phase === "queued";
-  if (!cancelJob(job.timeline, now).ok) return false;
+  // Through the store, so the change is published on the event stream.
+  if (!state.ctx.jobs.cancel(job).ok) return false;
   const tenant = state.ctx.tenants.peek(job.tenantKey);
   if (wasQueued && tenant) {
     const { canceled } = state.tenantState(tenant).queue;
@@ -432,7 +434,10 @@ export async function jobResponse(
     // [inferred] queueRank counts from 1 (the next job to run); queueLen is the key's waiting jobs.
     if (place) out.waitingInfo = { queueRank: int64Out(place.rank), queueLen: int64Out(place.len) };
   } else if (view.phase === "running") {
-    if (stages) out.runningInfo = { stages: stageInfos(state, job, base, now, false) };
+    // Stages advance with the job's progress, which a stuck job (a fault) never completes.
+    const { createdAt, queuedMs, runningMs } = job.timeline;
+    const reached = createdAt + queuedMs + view.progress * runningMs;
+    if (stages) out.runningInfo = { stages: stageInfos(state, job, base, reached, false) };
     else out.runningInfo = { workflowFinishItem: workflowItem(state, job, base, now, "RUNNING") };
   } else if (view.phase === "succeeded") {
     const imageOutputs = job.data.outputs.filter((o) => o.kind === "image");

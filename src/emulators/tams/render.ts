@@ -5,6 +5,7 @@
  */
 import {
   animatedPlaceholder,
+  inpaintPlaceholder,
   loadSharp,
   maskedComposite,
   renderPlaceholder,
@@ -124,6 +125,8 @@ export async function renderStageOutput(
           seed: `${s}-adetailer`,
           prompt: step.prompt || `ADetailer ${step.models.join(", ")}`,
           jobId,
+          // The face is redrawn; the image keeps its one caption.
+          caption: false,
         });
         img = await maskedComposite(base, overlay, faceMask(step.width, step.height), "png");
         break;
@@ -137,7 +140,8 @@ export async function renderStageOutput(
         if (step.invert) m = m.negate();
         if (step.maskBlur > 0) m = m.blur(Math.max(0.3, step.maskBlur / 2));
         mask = await m.png().toBuffer();
-        const overlay = await renderPlaceholder({
+        // Only the mask's white region changes; its caption is drawn inside it.
+        img = await inpaintPlaceholder(base, mask, {
           width,
           height,
           format: "png",
@@ -147,7 +151,6 @@ export async function renderStageOutput(
           source: base,
           sourceWeight: 0.3,
         });
-        img = await maskedComposite(base, overlay, mask, "png");
         break;
       }
       case "video":

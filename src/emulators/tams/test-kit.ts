@@ -7,7 +7,8 @@ import { tamsProvider } from "./index.js";
 
 /** A TAMS-only server on a manual clock. */
 export function tamsServer(options: EmulatorServerOptions = {}): EmulatorServer {
-  return createEmulatorServer([tamsProvider], { clock: { mode: "manual" }, ...options });
+  // A fixed seed: ids (and so images) are the same on every test run.
+  return createEmulatorServer([tamsProvider], { clock: { mode: "manual" }, seed: 1, ...options });
 }
 
 /** A JSON answer. */
