@@ -10,11 +10,12 @@
  * --seconds S (measured seconds per load run, default 3), --renders N (default 40), --jobs N (creates
  * for the memory figure, default 100000), --soak-seconds S (default 60; 600 for the 10-minute soak),
  * --soak-max-jobs N (the soak server's --max-jobs, default 20000, so the cap is reached early),
- * --markdown, --only startup,rss,render,throughput,memory,soak (a subset, all by default).
+ * --markdown, --only startup,rss,render,throughput,memory,soak,connect (a subset, all by default).
  */
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { killAll } from "./children.js";
+import { measureConnect } from "./measure-connect.js";
 import { measureJobsMemory, measureSoak } from "./measure-memory.js";
 import { measureRender } from "./measure-render.js";
 import { measureRss, measureStartup } from "./measure-startup.js";
@@ -32,10 +33,10 @@ const { values } = parseArgs({
     "soak-seconds": { type: "string", default: "60" },
     "soak-max-jobs": { type: "string", default: "20000" },
     markdown: { type: "boolean", default: false },
-    only: { type: "string", default: "startup,rss,render,throughput,memory,soak" },
+    only: { type: "string", default: "startup,rss,render,throughput,memory,soak,connect" },
   },
 });
-const SECTIONS = ["startup", "rss", "render", "throughput", "memory", "soak"] as const;
+const SECTIONS = ["startup", "rss", "render", "throughput", "memory", "soak", "connect"] as const;
 const ONLY = new Set(values.only.split(",").map((s) => s.trim()));
 for (const s of ONLY)
   if (!(SECTIONS as readonly string[]).includes(s))
@@ -308,6 +309,40 @@ async function main(): Promise<void> {
       emulator: num(sk.idleAfter, 1),
       baseline: "",
       ratio: "",
+      target: "",
+      pass: undefined,
+    });
+  }
+
+  if (want("connect")) {
+    log(`\n[connect] interception and the HTTPS proxy (issue 15), ${ROUNDS} rounds, interleaved`);
+    const c = await measureConnect({ rounds: ROUNDS, requests: 2000, seconds: SECONDS, connections: 20 });
+    log(
+      `  in process, µs/request: intercepted fetch ${list(c.interceptedUs)}; emulators.fetch ${list(c.directUs)}; fetch over loopback HTTP ${list(c.loopbackUs)}`,
+    );
+    log(`  req/s, 20 connections: via proxy (TLS) ${list(c.proxyRps)}; direct HTTP ${list(c.directHttpRps)}`);
+    const [iu, du] = [median(c.interceptedUs), median(c.directUs)];
+    rows.push({
+      figure: "GET via interceptProviders() vs emulators.fetch (µs/req)",
+      emulator: num(iu),
+      baseline: num(du),
+      ratio: fmtRatio(pairedRatio(c.interceptedUs, c.directUs)),
+      target: "",
+      pass: undefined,
+    });
+    rows.push({
+      figure: "  GET via interceptProviders() vs fetch over loopback HTTP (µs/req)",
+      emulator: num(iu),
+      baseline: num(median(c.loopbackUs)),
+      ratio: fmtRatio(pairedRatio(c.interceptedUs, c.loopbackUs)),
+      target: "",
+      pass: undefined,
+    });
+    rows.push({
+      figure: "GET via serve --proxy (CONNECT+TLS) vs direct HTTP (req/s)",
+      emulator: num(median(c.proxyRps)),
+      baseline: num(median(c.directHttpRps)),
+      ratio: fmtRatio(pairedRatio(c.proxyRps, c.directHttpRps)),
       target: "",
       pass: undefined,
     });

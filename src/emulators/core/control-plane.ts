@@ -122,7 +122,12 @@ export function createControlPlane(state: ControlPlaneState): Hono {
   app.get("/state", (c) => {
     // Keys are never answered in clear: a tenant shows as its mask, which /tenants/:key also takes.
     const all = state.tenants.list();
-    const tenants = all.slice(-STATE_TENANTS).map((t) => ({
+    // Chosen by activity, shown in a stable order (by creation), so merely reading or refusing a
+    // request does not reorder the list.
+    const shown = all
+      .slice(-STATE_TENANTS)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const tenants = shown.map((t) => ({
       key: maskKey(t.key),
       registered: t.registered,
       balance: t.ledger.balance(),
