@@ -11,10 +11,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { runConformCommand } from "../src/conformance/cli-command.js";
 import { createEmulatorServer } from "../src/emulators/core/server.js";
 import { PROVIDERS } from "../src/emulators/registry.js";
-import { conform } from "./conformance-run-helpers.js";
+import { command, conform } from "./conformance-run-helpers.js";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -22,20 +21,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
 });
-
-async function command(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runConformCommand(args, {
-    stdout: (s) => {
-      stdout += `${s}\n`;
-    },
-    stderr: (s) => {
-      stderr += `${s}\n`;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 /** A `serve` on free ports (instant clock), optionally with per-provider ports. */
 async function serve(options: { strictKeys?: boolean; providerPorts?: Record<string, number> } = {}) {

@@ -101,6 +101,17 @@ describe("conform against a drifted Aitubo", { timeout: 60_000 }, () => {
     expect(run.breaking[0]).toMatchObject({ expected: "1000", actual: "1001" });
   });
 
+  it("a transform's cost turns into a string", async () => {
+    const run = await runAgainst(
+      mutateJson("GET /aitubo/api/transform/list", (body) => {
+        for (const list of Object.values(data(body).transform as Record<string, { cost: unknown }[]>))
+          for (const t of list) t.cost = String(t.cost);
+      }),
+    );
+    expectOnlyDriftAt(run, /^transforms: data\.transform\.\w+\[\d+\]\.cost$/, "schema");
+    expect(new Set(run.breaking.map((f) => f.scenario))).toEqual(new Set(["transform-list", "headshot"]));
+  });
+
   it("a charge off by one step: one image more than the formula", async () => {
     const run = await runAgainst(
       mutateJson("POST /aitubo/api/job/create", (body) => {

@@ -78,6 +78,30 @@ describe("conform against drifted TAMS, AIThriving and Qolaba", { timeout: 60_00
     expect(run.breaking.map((f) => f.scenario)).toEqual(["template-missing-field"]);
   });
 
+  it("TAMS: a running workflow no longer reports its nodes (runningInfo dropped)", async () => {
+    const run = await runAgainst("tams", async (req, res) => {
+      const path = new URL(req.url).pathname;
+      if (req.method !== "GET" || !/^\/tams\/v1\/jobs\/\d+$/.test(path) || res.status !== 200) return res;
+      const body = (await res.json()) as { job: { status: string; runningInfo?: unknown } };
+      if (body.job.status === "RUNNING") delete body.job.runningInfo;
+      return Response.json(body);
+    });
+    expectOnlyDriftAt(run, /^running: job\.runningInfo\.workflowFinishItem\.nodes$/);
+    expect(run.breaking.map((f) => f.scenario)).toEqual(["workflow-progress"]);
+  });
+
+  it("TAMS: the STS answer renames host (endpoint)", async () => {
+    const run = await runAgainst(
+      "tams",
+      mutateJson("POST /tams/v1/resource/image/sts", (body) => {
+        body.endpoint = body.host;
+        delete body.host;
+      }),
+    );
+    expectOnlyDriftAt(run, /^sts: host$/);
+    expect(run.breaking[0]).toMatchObject({ scenario: "sts-upload", message: "documented field is missing" });
+  });
+
   it("AIThriving: images come back 64 px shorter", async () => {
     const run = await runAgainst("aithriving", async (_req, res) => {
       if (!(res.headers.get("content-type") ?? "").includes("json")) return res;

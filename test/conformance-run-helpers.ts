@@ -16,6 +16,21 @@ export interface ConformRun {
   breaking: (Finding & { scenario: string })[];
 }
 
+/** Runs `conform` with `args` as given; returns its exit code and what it printed. */
+export async function command(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runConformCommand(args, {
+    stdout: (s) => {
+      stdout += `${s}\n`;
+    },
+    stderr: (s) => {
+      stderr += `${s}\n`;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
 /** Runs `conform` with `args` plus `--json` to a temporary file, and parses the report. */
 export async function conform(args: string[]): Promise<ConformRun> {
   const dir = await mkdtemp(join(tmpdir(), "conform-"));

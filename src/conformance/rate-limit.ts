@@ -22,12 +22,21 @@ export const LIVE_QPS: Readonly<Record<ProviderName, number>> = {
  */
 export function rateLimited(doFetch: FetchLike, qps: number): FetchLike {
   const gap = 1000 / qps;
-  let next = 0;
+  let lastStart = Number.NEGATIVE_INFINITY;
+  let queue: Promise<void> = Promise.resolve();
   return async function rateLimitedFetch(input, init) {
-    const now = Date.now();
-    const at = Math.max(now, next);
-    next = at + gap;
-    if (at > now) await new Promise((r) => setTimeout(r, at - now));
-    return doFetch(input, init);
+    // Requests take turns: each starts `gap` ms after the previous one actually started, so a late
+    // timer never lets two starts come closer than the limit.
+    let answer!: Promise<Response>;
+    const turn = queue.then(async () => {
+      for (let wait = lastStart + gap - Date.now(); wait > 0; wait = lastStart + gap - Date.now())
+        await new Promise((r) => setTimeout(r, wait));
+      lastStart = Date.now();
+      // Started inside the turn: the next turn counts from this very start.
+      answer = doFetch(input, init);
+    });
+    queue = turn.catch(() => {});
+    await turn;
+    return answer;
   };
 }

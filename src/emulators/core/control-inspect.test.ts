@@ -87,6 +87,18 @@ describe("control routes for looking inside", () => {
     expect((await server.fetch("/__emulator/faults/7", { method: "DELETE" })).status).toBe(404);
   });
 
+  it("pauses and resumes a realtime clock", async () => {
+    server = createEmulatorServer([testProvider], { clock: { mode: "realtime", speed: 1000 } });
+    const paused = await json("/__emulator/clock/pause", { method: "POST" });
+    expect(paused.paused).toBe(true);
+    await new Promise((r) => setTimeout(r, 30));
+    expect((await json("/__emulator/clock")).now).toBe(paused.now);
+    const resumed = await json("/__emulator/clock/resume", { method: "POST" });
+    expect(resumed.paused).toBe(false);
+    await new Promise((r) => setTimeout(r, 30));
+    expect((await json("/__emulator/clock")).now).toBeGreaterThan(paused.now);
+  });
+
   it("pauses only a realtime clock", async () => {
     make();
     const res = await server.fetch("/__emulator/clock/pause", { method: "POST" });

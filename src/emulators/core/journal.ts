@@ -178,6 +178,8 @@ export interface Journal {
 /** The filters of {@link Journal.page}. */
 export interface JournalQuery {
   key?: string;
+  /** Several tenants' entries (with `key`, both apply). */
+  keys?: readonly string[];
   provider?: string;
   method?: string;
   path?: string;
@@ -234,7 +236,8 @@ export function createJournal(events?: EventBus): Journal {
       }
     },
     page(q) {
-      const lists = q.key !== undefined ? [byTenant.get(q.key) ?? []] : [...byTenant.values()];
+      const wanted = q.key !== undefined ? [q.key, ...(q.keys ?? [])] : q.keys;
+      const lists = wanted ? [...new Set(wanted)].map((k) => byTenant.get(k) ?? []) : [...byTenant.values()];
       const match = matcher(q);
       const rows = lists.flatMap((l) => l.filter((e) => match(e.raw))).sort((a, b) => b.seq - a.seq);
       const offset = q.offset ?? 0;
