@@ -212,6 +212,8 @@ export interface JournalQuery {
   path?: string;
   status?: string;
   text?: string;
+  /** `text` must stand as a whole token (`job7` does not find `job77`): for ids. */
+  word?: boolean;
   offset?: number;
   limit?: number;
 }
@@ -222,17 +224,23 @@ function matcher(q: JournalQuery): (raw: RawExchange) => boolean {
   const status = q.status?.trim().toLowerCase();
   const statusClass = status && /^[1-5]xx$/.test(status) ? Number(status[0]) : undefined;
   const statusExact = status && statusClass === undefined ? Number(status) : undefined;
+  const text = q.text;
+  const word =
+    text && q.word
+      ? new RegExp(`(?<![\\w-])${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`)
+      : undefined;
+  const has = text ? (s: string) => s.includes(text) && (!word || word.test(s)) : undefined;
   return (raw) =>
     (!q.provider || raw.provider === q.provider) &&
     (!method || raw.method === method) &&
     (!q.path || raw.path.includes(q.path)) &&
     (statusClass === undefined || Math.floor(raw.status / 100) === statusClass) &&
     (statusExact === undefined || raw.status === statusExact) &&
-    (!q.text ||
-      raw.path.includes(q.text) ||
-      raw.query.includes(q.text) ||
-      (raw.requestText?.includes(q.text) ?? false) ||
-      (raw.responseText?.includes(q.text) ?? false));
+    (!has ||
+      has(raw.path) ||
+      has(raw.query) ||
+      (raw.requestText !== undefined && has(raw.requestText)) ||
+      (raw.responseText !== undefined && has(raw.responseText)));
 }
 
 /** Options of {@link createJournal}. */
