@@ -161,7 +161,7 @@ describe("tenants kept apart", () => {
     const url = `http://localhost/aitubo/file/${path}`;
     expect((await as("other-key-0000001", "/api/job/create", { ...job, imagePath: url })).status).toBe(400);
     expect((await as("other-key-0000001", "/api/art/segment", { image: path })).status).toBe(400);
-    // Nothing charged to the other key: its refused requests left no tenant behind at all.
+    // Nothing charged to the other key: its refused requests left no tenant at all.
     expect((await server.fetch("/__emulator/tenants/other-key-0000001")).status).toBe(404);
     // The owner still uses it.
     expect((await as("owner-key-000001", "/api/job/create", job)).status).toBe(200);
