@@ -8,11 +8,12 @@
  *
  * Options: --runs N (spawn runs per server, default 9), --rounds N (load rounds per route, default 3),
  * --seconds S (measured seconds per load run, default 3), --renders N (default 40), --markdown,
- * --only startup,rss,render,throughput (a subset of the sections, all by default).
+ * --only startup,rss,render,throughput,connect (a subset of the sections, all by default).
  */
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { killAll } from "./children.js";
+import { measureConnect } from "./measure-connect.js";
 import { measureRender } from "./measure-render.js";
 import { measureRss, measureStartup } from "./measure-startup.js";
 import { measureThroughput } from "./measure-throughput.js";
@@ -26,10 +27,10 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "3" },
     renders: { type: "string", default: "40" },
     markdown: { type: "boolean", default: false },
-    only: { type: "string", default: "startup,rss,render,throughput" },
+    only: { type: "string", default: "startup,rss,render,throughput,connect" },
   },
 });
-const SECTIONS = ["startup", "rss", "render", "throughput"] as const;
+const SECTIONS = ["startup", "rss", "render", "throughput", "connect"] as const;
 const ONLY = new Set(values.only.split(",").map((s) => s.trim()));
 for (const s of ONLY)
   if (!(SECTIONS as readonly string[]).includes(s))
@@ -233,6 +234,40 @@ async function main(): Promise<void> {
       emulator: num(tp.rssAfterLoad, 1),
       baseline: "",
       ratio: "",
+      target: "",
+      pass: undefined,
+    });
+  }
+
+  if (want("connect")) {
+    log(`\n[connect] interception and the HTTPS proxy (issue 15), ${ROUNDS} rounds, interleaved`);
+    const c = await measureConnect({ rounds: ROUNDS, requests: 2000, seconds: SECONDS, connections: 20 });
+    log(
+      `  in process, µs/request: intercepted fetch ${list(c.interceptedUs)}; emulators.fetch ${list(c.directUs)}; fetch over loopback HTTP ${list(c.loopbackUs)}`,
+    );
+    log(`  req/s, 20 connections: via proxy (TLS) ${list(c.proxyRps)}; direct HTTP ${list(c.directHttpRps)}`);
+    const [iu, du] = [median(c.interceptedUs), median(c.directUs)];
+    rows.push({
+      figure: "GET via interceptProviders() vs emulators.fetch (µs/req)",
+      emulator: num(iu),
+      baseline: num(du),
+      ratio: fmtRatio(pairedRatio(c.interceptedUs, c.directUs)),
+      target: "",
+      pass: undefined,
+    });
+    rows.push({
+      figure: "  GET via interceptProviders() vs fetch over loopback HTTP (µs/req)",
+      emulator: num(iu),
+      baseline: num(median(c.loopbackUs)),
+      ratio: fmtRatio(pairedRatio(c.interceptedUs, c.loopbackUs)),
+      target: "",
+      pass: undefined,
+    });
+    rows.push({
+      figure: "GET via serve --proxy (CONNECT+TLS) vs direct HTTP (req/s)",
+      emulator: num(median(c.proxyRps)),
+      baseline: num(median(c.directHttpRps)),
+      ratio: fmtRatio(pairedRatio(c.proxyRps, c.directHttpRps)),
       target: "",
       pass: undefined,
     });

@@ -3,6 +3,9 @@
  * every route that takes one, with the provider's own auth error; one key's Aitubo upload is
  * unknown to another key.
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmulatorServer } from "../src/emulators/core/server.js";
@@ -158,11 +161,50 @@ describe("tenants kept apart", () => {
     const url = `http://localhost/aitubo/file/${path}`;
     expect((await as("other-key-0000001", "/api/job/create", { ...job, imagePath: url })).status).toBe(400);
     expect((await as("other-key-0000001", "/api/art/segment", { image: path })).status).toBe(400);
-    // Nothing charged to the other key.
-    const other = await (await server.fetch("/__emulator/tenants/other-key-0000001")).json();
-    expect(other.ledger.filter((e: { kind: string }) => e.kind === "charge")).toEqual([]);
+    // Nothing charged to the other key: its refused requests left no tenant behind at all.
+    expect((await server.fetch("/__emulator/tenants/other-key-0000001")).status).toBe(404);
     // The owner still uses it.
     expect((await as("owner-key-000001", "/api/job/create", job)).status).toBe(200);
     expect((await as("owner-key-000001", "/api/art/segment", { image: path })).status).toBe(200);
+  });
+});
+
+describe("the built CLI's admin token", () => {
+  it("requires --admin-token on the control plane when given, and prints how to send it", async () => {
+    const cli = fileURLToPath(new URL("../dist/bin/cli.js", import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [cli, "serve", "--port", "0", "--admin-token", "cli-admin-token-1"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    try {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+      });
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 20_000);
+        child.stdout.on("data", () => {
+          const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+          if (m && out.includes("x-emulator-admin-token")) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+      });
+      expect(out).toContain("the control plane needs the admin token (--admin-token)");
+      expect((await fetch(`${url}/__emulator/state`)).status).toBe(401);
+      const ok = await fetch(`${url}/__emulator/state`, {
+        headers: { authorization: "Bearer cli-admin-token-1" },
+      });
+      expect(ok.status).toBe(200);
+      expect((await fetch(`${url}/aitubo/api/job/models`)).status).toBe(200);
+    } finally {
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    }
   });
 });

@@ -25,7 +25,7 @@ const png = (color: string) =>
     .toBuffer();
 
 describe("every provider's state survives a restart (in process)", () => {
-  it("keeps Aitubo uploads and jobs, TAMS resources and jobs, Qolaba tasks, every ledger", async () => {
+  it("keeps Aitubo uploads and jobs, TAMS resources and jobs, Qolaba tasks, AIThriving charges, every ledger", async () => {
     const dir = fresh();
     const open = async () => {
       const s = createEmulators({ stateDir: dir, clock: { mode: "manual", start: 1_700_000_000_000 } });
@@ -100,7 +100,16 @@ describe("every provider's state survives a restart (in process)", () => {
       celery: true,
     });
     expect(qolaba.task_id).toBeDefined();
+    // AIThriving answers after the run time: the request waits on the (manual) clock, so it is
+    // recorded when it starts waiting, and other requests are not held up meanwhile.
+    const aithriving = json(first, "/aithriving/api/generate/basic/textToImage", {
+      prompt: "kept",
+      width: 512,
+      height: 512,
+    });
+    await new Promise((r) => setTimeout(r, 50));
     first.clock.advance(10 * 60_000);
+    expect((await aithriving).code).toBe(0);
     const views = async (s: EmulatorServer) => ({
       aitubo: await json(s, `/aitubo/api/job/get?id=${aitubo.data.id}`),
       tams: await json(s, `/tams/v1/jobs/${tams.job.id}`),

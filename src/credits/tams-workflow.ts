@@ -361,7 +361,10 @@ export function estimateTamsTemplate(
   fields: unknown,
   options: TamsTemplateOptions = {},
 ): CreditEstimate {
-  const template = options.templates?.[templateId] ?? TAMS_DOC_TEMPLATES[templateId];
+  // Own keys only: a template id of "constructor" names no template.
+  const own = (table: Readonly<Record<string, TamsTemplate>> | undefined) =>
+    table && Object.hasOwn(table, templateId) ? table[templateId] : undefined;
+  const template = own(options.templates) ?? own(TAMS_DOC_TEMPLATES);
   if (!template) throw new CreditsInputError("templateId", `unknown template ${describe(templateId)}`);
   const fieldsObj = asObject(fields, "fields");
   const attrs = readArray(fieldsObj, "fieldAttrs", "fields");

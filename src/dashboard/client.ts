@@ -78,17 +78,9 @@ function dashboardClient(): void {
       document.documentElement.dataset.live = "connected";
     });
     source.onmessage = soon;
-    for (const type of [
-      "job.created",
-      "job.phase",
-      "credits.charged",
-      "credits.refunded",
-      "credits.set",
-      "request.journaled",
-      "fault.fired",
-      "state.reset",
-    ])
-      source.addEventListener(type, soon);
+    // The server names its event types in the page (one list, in the core).
+    const types = document.querySelector<HTMLMetaElement>('meta[name="emulator-events"]')?.content ?? "";
+    for (const type of types.split(",").filter(Boolean)) source.addEventListener(type, soon);
     source.onerror = () => {
       document.documentElement.dataset.live = "reconnecting";
     };

@@ -87,6 +87,21 @@ describe("dashboard pages", () => {
     expect(tamsPage.text.match(/<figure>/g)).toHaveLength(1);
   });
 
+  it("previews result images inline in the journal, relative paths resolved against their domain", async () => {
+    make();
+    const { data } = await aitubo("journal-images-key");
+    emulators.clock.advance(60_000);
+    await emulators.fetch(`/aitubo/api/job/get?id=${data!.id}`);
+    const page = await html("/__emulator/ui/journal?path=/api/job/get");
+    const src = page.text.match(/<img class="rowimg" src="([^"]+)"/)?.[1];
+    // Read through the control plane, so looking at the journal does not add to it.
+    expect(src).toMatch(/^\/__emulator\/files\/aitubo\/.+\.png$/);
+    const before = (await (await emulators.fetch("/__emulator/journal")).json()).total;
+    const image = await emulators.fetch(src!);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect((await (await emulators.fetch("/__emulator/journal")).json()).total).toBe(before);
+  });
+
   it("answers an unknown job or tenant with a 404 page", async () => {
     make();
     expect((await html("/__emulator/ui/jobs/aitubo/nope")).status).toBe(404);

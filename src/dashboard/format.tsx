@@ -132,3 +132,25 @@ export function Card(props: {
     </section>
   );
 }
+
+/** A column of {@link Head}: its label, right-aligned when numeric. */
+export type Column = string | { label: string; num?: boolean };
+
+/** A table's header row. */
+export function Head(props: { cols: Column[] }) {
+  return (
+    <thead>
+      <tr>
+        {props.cols.map((col) =>
+          typeof col === "string" ? (
+            <th scope="col">{col}</th>
+          ) : (
+            <th scope="col" class={col.num ? "num" : undefined}>
+              {col.label}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}

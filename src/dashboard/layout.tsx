@@ -3,6 +3,7 @@
  */
 import type { Child } from "hono/jsx";
 import { raw } from "hono/utils/html";
+import { EVENT_TYPES } from "../emulators/core/events.js";
 import { CLIENT_SCRIPT } from "./client.js";
 import { UI } from "./format.js";
 import { STYLE } from "./style.js";
@@ -27,6 +28,7 @@ export function Layout(props: { title: string; section: Section; children?: Chil
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <link rel="icon" href="data:," />
+        <meta name="emulator-events" content={EVENT_TYPES.join(",")} />
         <title>{`${props.title} · imagegen-emulators`}</title>
         <style>{raw(STYLE)}</style>
       </head>

@@ -1,6 +1,6 @@
 /**
  * The access log of `serve`: one line per provider request (wall time, provider, method, path,
- * status, duration, the tenant's key masked as the journal masks it); at `debug`, the request and
+ * status, duration, the tenant's key masked as the journal masks it (first 4 characters and a hash)); at `debug`, the request and
  * response bodies follow, redacted as the journal redacts them.
  */
 import { type RawExchange, toJournalEntry } from "./core/journal.js";

@@ -4,7 +4,7 @@
  */
 import type { UiHost } from "../../emulators/core/server.js";
 import type { LiveRule } from "../control.js";
-import { Card, FormStatus, maskKey } from "../format.js";
+import { Card, FormStatus, Head, maskKey } from "../format.js";
 import { Layout } from "../layout.js";
 
 /** The action types the schema knows, with what each does. */
@@ -47,25 +47,19 @@ export function FaultsPage(props: { host: UiHost; rules: LiveRule[] }) {
             <p class="empty">No fault rules: every request is answered normally.</p>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Provider</th>
-                  <th scope="col">Route</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Action</th>
-                  <th scope="col" class="num">
-                    Matched
-                  </th>
-                  <th scope="col" class="num">
-                    Fired
-                  </th>
-                  <th scope="col">
-                    <span class="muted">remove</span>
-                  </th>
-                </tr>
-              </thead>
+              <Head
+                cols={[
+                  "#",
+                  "Provider",
+                  "Route",
+                  "Key",
+                  "When",
+                  "Action",
+                  { label: "Matched", num: true },
+                  { label: "Fired", num: true },
+                  "remove",
+                ]}
+              />
               <tbody>
                 {props.rules.map((r, i) => (
                   <tr data-rule={String(i)}>

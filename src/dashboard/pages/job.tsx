@@ -12,6 +12,7 @@ import {
   credits,
   dateTime,
   formatOf,
+  Head,
   maskKey,
   PhaseBadge,
   Thumb,
@@ -26,16 +27,7 @@ import { ClockCard } from "./overview.js";
 export function Breakdown(props: { estimate: CreditEstimate }) {
   return (
     <table class="breakdown">
-      <thead>
-        <tr>
-          <th scope="col">Item</th>
-          <th scope="col" class="num">
-            Credits
-          </th>
-          <th scope="col">Formula</th>
-          <th scope="col">Source</th>
-        </tr>
-      </thead>
+      <Head cols={["Item", { label: "Credits", num: true }, "Formula", "Source"]} />
       <tbody>
         {props.estimate.items.map((i) => (
           <tr>

@@ -3,7 +3,18 @@
  */
 import type { UiHost } from "../../emulators/core/server.js";
 import type { JobSummary, Page } from "../control.js";
-import { Card, dateTime, jobHref, maskKey, Pager, PhaseBadge, Thumb, tenantHref, UI } from "../format.js";
+import {
+  Card,
+  dateTime,
+  Head,
+  jobHref,
+  maskKey,
+  Pager,
+  PhaseBadge,
+  Thumb,
+  tenantHref,
+  UI,
+} from "../format.js";
 import { Layout } from "../layout.js";
 
 /** Thumbnails shown per row (a job may have many results; its page shows them all). */
@@ -14,16 +25,16 @@ export function JobsTable(props: { jobs: JobSummary[]; showTenant?: boolean }) {
   if (props.jobs.length === 0) return <p class="empty">No jobs yet.</p>;
   return (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">Job</th>
-          <th scope="col">Provider</th>
-          {props.showTenant === false ? null : <th scope="col">Tenant</th>}
-          <th scope="col">State</th>
-          <th scope="col">Created</th>
-          <th scope="col">Results</th>
-        </tr>
-      </thead>
+      <Head
+        cols={[
+          "Job",
+          "Provider",
+          ...(props.showTenant === false ? [] : ["Tenant"]),
+          "State",
+          "Created",
+          "Results",
+        ]}
+      />
       <tbody>
         {props.jobs.map((j) => (
           <tr data-job={j.id}>

@@ -5,18 +5,36 @@
 import type { JournalEntry } from "../../emulators/core/journal.js";
 import type { UiHost } from "../../emulators/core/server.js";
 import type { Page } from "../control.js";
-import { Card, dateTime, Pager, UI } from "../format.js";
+import { Card, dateTime, Head, Pager, UI } from "../format.js";
 import { Layout } from "../layout.js";
 
-/** Image URLs in a body (result URLs the emulator handed out), at most a few. */
-function imageUrls(body: unknown, out: string[] = [], depth = 0): string[] {
+const IMAGE_PATH = /\.(png|jpe?g|webp)(\?\S*)?$/i;
+
+/**
+ * Image URLs in a body (result URLs the emulator handed out), at most a few. A relative path is
+ * resolved against a `domain` URL beside it, the way Aitubo answers `{images: [...], domain}`.
+ */
+function imageUrls(body: unknown, out: string[] = [], depth = 0, domain?: string): string[] {
   if (out.length >= 8 || depth > 12) return out;
   if (typeof body === "string") {
-    if (/^https?:\/\/[^\s]+\.(png|jpe?g|webp)(\?\S*)?$/i.test(body)) out.push(body);
-  } else if (Array.isArray(body)) for (const v of body) imageUrls(v, out, depth + 1);
-  else if (body && typeof body === "object")
-    for (const v of Object.values(body)) imageUrls(v, out, depth + 1);
+    if (!/\s/.test(body) && IMAGE_PATH.test(body)) {
+      if (/^https?:\/\//i.test(body)) out.push(body);
+      else if (domain) out.push(new URL(body, domain.endsWith("/") ? domain : `${domain}/`).href);
+    }
+  } else if (Array.isArray(body)) for (const v of body) imageUrls(v, out, depth + 1, domain);
+  else if (body && typeof body === "object") {
+    const own = (body as { domain?: unknown }).domain;
+    const base = typeof own === "string" && /^https?:\/\//i.test(own) ? own : domain;
+    for (const v of Object.values(body)) imageUrls(v, out, depth + 1, base);
+  }
   return out;
+}
+
+/** The control plane's URL for a file the provider served at `url` (a URL or a provider path). */
+function preview(provider: string, url: string): string {
+  const path = /^https?:\/\//i.test(url) ? new URL(url).pathname : url;
+  const own = path.startsWith(`/${provider}/`) ? path.slice(provider.length + 1) : path;
+  return `/__emulator/files/${provider}${own.startsWith("/") ? own : `/${own}`}`;
 }
 
 /** A body as the journal keeps it. */
@@ -32,25 +50,22 @@ export function JournalTable(props: { entries: JournalEntry[] }) {
   if (props.entries.length === 0) return <p class="empty">No requests match.</p>;
   return (
     <table>
-      <thead>
-        <tr>
-          <th scope="col">#</th>
-          <th scope="col">Time</th>
-          <th scope="col">Provider</th>
-          <th scope="col">Key</th>
-          <th scope="col">Request</th>
-          <th scope="col" class="num">
-            Status
-          </th>
-          <th scope="col" class="num">
-            ms
-          </th>
-        </tr>
-      </thead>
+      <Head
+        cols={[
+          "#",
+          "Time",
+          "Provider",
+          "Key",
+          "Request",
+          { label: "Status", num: true },
+          { label: "ms", num: true },
+        ]}
+      />
       <tbody>
         {props.entries.map((e) => {
           const isImage = /^image\//.test(e.response.contentType ?? "") && e.response.status === 200;
-          const images = isImage ? [`/${e.provider}${e.path}${e.query}`] : imageUrls(e.response.body);
+          // Previews are read through the control plane, so looking never adds to the journal.
+          const images = (isImage ? [e.path] : imageUrls(e.response.body)).map((u) => preview(e.provider, u));
           return (
             <tr data-seq={String(e.seq)}>
               <td class="num">{e.seq}</td>

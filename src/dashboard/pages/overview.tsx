@@ -6,7 +6,7 @@ import type { ClockState } from "../../emulators/core/clock.js";
 import { type JobPhase, TERMINAL_PHASES } from "../../emulators/core/job-engine.js";
 import type { UiHost } from "../../emulators/core/server.js";
 import type { JobSummary, LiveRule, Page, TenantRow } from "../control.js";
-import { Card, credits, FormStatus, maskKey, Pager, tenantHref, UI } from "../format.js";
+import { Card, credits, FormStatus, Head, maskKey, Pager, tenantHref, UI } from "../format.js";
 import { Layout } from "../layout.js";
 import { JobsTable } from "./jobs.js";
 
@@ -108,17 +108,7 @@ export function OverviewPage(props: {
             </p>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Key</th>
-                  <th scope="col" class="num">
-                    Balance
-                  </th>
-                  <th scope="col" class="num">
-                    Jobs
-                  </th>
-                </tr>
-              </thead>
+              <Head cols={["Key", { label: "Balance", num: true }, { label: "Jobs", num: true }]} />
               <tbody>
                 {props.tenants.tenants.map((t) => (
                   <tr>
@@ -154,17 +144,7 @@ export function OverviewPage(props: {
         </Card>
         <Card title="Providers and their jobs" id="providers" live wide>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col">Base URL</th>
-                {PHASES.map((p) => (
-                  <th scope="col" class="num">
-                    {p}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <Head cols={["Provider", "Base URL", ...PHASES.map((p) => ({ label: p, num: true }))]} />
             <tbody>
               {props.host.providers.map((p) => (
                 <tr>

@@ -3,7 +3,7 @@
  * and its uploads.
  */
 import type { JobSummary, Page, TenantDetail } from "../control.js";
-import { Card, credits, dateTime, FormStatus, maskKey, Pager, tenantHref } from "../format.js";
+import { Card, credits, dateTime, FormStatus, Head, maskKey, Pager, tenantHref } from "../format.js";
 import { Layout } from "../layout.js";
 import { JobsTable } from "./jobs.js";
 
@@ -72,19 +72,15 @@ export function TenantPage(props: {
             <p class="empty">No charges yet.</p>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col" class="num">
-                    Amount
-                  </th>
-                  <th scope="col" class="num">
-                    Balance after
-                  </th>
-                  <th scope="col">For</th>
-                </tr>
-              </thead>
+              <Head
+                cols={[
+                  "Time",
+                  "Kind",
+                  { label: "Amount", num: true },
+                  { label: "Balance after", num: true },
+                  "For",
+                ]}
+              />
               <tbody>
                 {entries.slice(ledgerPage.offset, ledgerPage.offset + ledgerPage.limit).map((e) => (
                   <tr>

@@ -38,4 +38,6 @@ export const aithrivingProvider: ProviderDefinition = {
     };
   },
   renderError: ({ status, message }) => aithrivingErrorResponse(codeForStatus(status), message, status),
+  // Every failure is HTTP 200 with code -1 [doc envelope, inferred status].
+  isRefusal: (body) => typeof body === "object" && body !== null && (body as { code?: unknown }).code !== 0,
 };

@@ -29,6 +29,8 @@ export const aituboProvider: ProviderDefinition = {
     requestHeader(c, "authorization")
       ?.replace(/^Bearer\s+/i, "")
       .trim() || undefined,
+  // Not enough credit is HTTP 200 with code 1000 [doc]: any non-zero code refuses the request.
+  isRefusal: (body) => typeof body === "object" && body !== null && (body as { code?: unknown }).code !== 0,
   renderError: ({ status, message, kind }) =>
     aituboStatusResponse(status, kind === "internal" ? AITUBO_MESSAGES.internal : message),
   create(core) {

@@ -53,6 +53,17 @@ describe("control routes for looking inside", () => {
     expect((await server.fetch("/__emulator/jobs/test/nope")).status).toBe(404);
   });
 
+  it("lists the requests naming a job by its whole id (job1's page does not show job10's)", async () => {
+    make();
+    for (let i = 0; i < 10; i++) await post("/test/jobs", "k", { prompt: "x" });
+    await server.fetch("/test/jobs/job10");
+    const job = await json("/__emulator/jobs/test/job1");
+    expect(job.requests.total).toBe(1);
+    expect(job.requests.entries[0].response.body).toMatchObject({ id: "job1" });
+    // The journal's own text filter stays a substring search.
+    expect((await json("/__emulator/journal?text=job1")).total).toBe(3);
+  });
+
   it("filters the journal by method, path, status class and text, newest first", async () => {
     make();
     await post("/test/jobs", "k", { prompt: "one" });
@@ -85,6 +96,18 @@ describe("control routes for looking inside", () => {
     expect(left.rules).toHaveLength(1);
     expect(left.rules[0].rule.action.status).toBe(503);
     expect((await server.fetch("/__emulator/faults/7", { method: "DELETE" })).status).toBe(404);
+  });
+
+  it("pauses and resumes a realtime clock", async () => {
+    server = createEmulatorServer([testProvider], { clock: { mode: "realtime", speed: 1000 } });
+    const paused = await json("/__emulator/clock/pause", { method: "POST" });
+    expect(paused.paused).toBe(true);
+    await new Promise((r) => setTimeout(r, 30));
+    expect((await json("/__emulator/clock")).now).toBe(paused.now);
+    const resumed = await json("/__emulator/clock/resume", { method: "POST" });
+    expect(resumed.paused).toBe(false);
+    await new Promise((r) => setTimeout(r, 30));
+    expect((await json("/__emulator/clock")).now).toBeGreaterThan(paused.now);
   });
 
   it("pauses only a realtime clock", async () => {

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { ControlPlaneState } from "./control-plane.js";
 import { body, controlError, findTenantIn } from "./control-plane.js";
-import type { EmulatorEventType } from "./events.js";
+import { type EmulatorEventType, EVENT_TYPES } from "./events.js";
 import { faultRuleSchema } from "./faults.js";
 import { type JobPhase, phaseHistory } from "./job-engine.js";
 import type { Job } from "./job-store.js";
@@ -30,18 +30,6 @@ function paging(query: (name: string) => string | undefined, defaultLimit = 50) 
   return { offset: read("offset", 0, 0), limit: Math.min(MAX_LIMIT, read("limit", defaultLimit, 1)) };
 }
 
-/** The events a client may ask for with `?types=`. */
-const EVENT_TYPES: readonly EmulatorEventType[] = [
-  "job.created",
-  "job.phase",
-  "credits.charged",
-  "credits.refunded",
-  "credits.set",
-  "request.journaled",
-  "fault.fired",
-  "state.reset",
-];
-
 /** Seconds between keep-alive comments on an idle event stream. */
 const KEEPALIVE_MS = 15_000;
 
@@ -52,7 +40,7 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
   // --- the event stream -------------------------------------------------------------------------
   app.get("/events", (c) => {
     const asked = c.req.query("types")?.split(",").filter(Boolean);
-    const unknown = asked?.find((t) => !EVENT_TYPES.includes(t as EmulatorEventType));
+    const unknown = asked?.find((t) => !(EVENT_TYPES as readonly string[]).includes(t as EmulatorEventType));
     if (unknown) throw controlError(400, `types: unknown event type ${JSON.stringify(unknown)}`, "types");
     const wanted = asked ? new Set(asked) : undefined;
     return streamSSE(c, async (stream) => {
@@ -179,8 +167,14 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
       ...(outcome.kind === "fail" ? { failure: outcome.reason } : {}),
       ...(outcome.kind === "hang" ? { hangs: true } : {}),
       request: inspect?.request?.(job) ?? null,
-      // Any tenant's: some reads need no key (Aitubo's job/get).
-      requests: state.journal.page({ text: job.id, limit: 50 }),
+      // The job's tenant's and keyless ones (Aitubo's job/get reads any job without a key); searching
+      // every tenant's journal would cost a pass over all of them per page view.
+      requests: state.journal.page({
+        keys: [job.tenantKey, "anonymous"],
+        text: job.id,
+        word: true,
+        limit: 50,
+      }),
     });
   });
 
@@ -189,12 +183,18 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
   // for clients (they use the provider's own URLs).
   app.get("/files/:provider/*", async (c) => {
     const provider = c.req.param("provider");
-    const path = decodeURIComponent(
+    const asked = decodeURIComponent(
       c.req.path.slice(c.req.path.indexOf(`/files/${provider}/`) + 8 + provider.length),
     );
-    const file = state.files.stat(provider, path);
-    const bytes = file && (await state.files.bytesOf(provider, path));
-    if (!file || !bytes) throw controlError(404, `no ${provider} file ${JSON.stringify(path)}`);
+    // A store path, or the path of a URL the provider handed out (`file/images/...` for Aitubo's
+    // `images/...`): the longest tail of it that names a stored file.
+    const segments = asked.split("/");
+    const path = segments
+      .map((_, i) => segments.slice(i).join("/"))
+      .find((p) => state.files.stat(provider, p));
+    const file = path === undefined ? undefined : state.files.stat(provider, path);
+    const bytes = file && path !== undefined ? await state.files.bytesOf(provider, path) : undefined;
+    if (!file || !bytes) throw controlError(404, `no ${provider} file ${JSON.stringify(asked)}`);
     return new Response(new Uint8Array(bytes), {
       headers: {
         "content-type": file.contentType,

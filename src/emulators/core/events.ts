@@ -65,6 +65,18 @@ export type EmulatorEvent =
 /** The names of the events. */
 export type EmulatorEventType = EmulatorEvent["type"];
 
+/** Every event name (for `?types=` filters and clients that subscribe by name). */
+export const EVENT_TYPES = [
+  "job.created",
+  "job.phase",
+  "credits.charged",
+  "credits.refunded",
+  "credits.set",
+  "request.journaled",
+  "fault.fired",
+  "state.reset",
+] as const satisfies readonly EmulatorEventType[];
+
 /** Receives every event. */
 export type EventListener = (event: EmulatorEvent) => void;
 

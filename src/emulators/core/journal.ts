@@ -178,11 +178,15 @@ export interface Journal {
 /** The filters of {@link Journal.page}. */
 export interface JournalQuery {
   key?: string;
+  /** Several tenants' entries (with `key`, both apply). */
+  keys?: readonly string[];
   provider?: string;
   method?: string;
   path?: string;
   status?: string;
   text?: string;
+  /** `text` must stand as a whole token (`job7` does not find `job77`): for ids. */
+  word?: boolean;
   offset?: number;
   limit?: number;
 }
@@ -193,17 +197,23 @@ function matcher(q: JournalQuery): (raw: RawExchange) => boolean {
   const status = q.status?.trim().toLowerCase();
   const statusClass = status && /^[1-5]xx$/.test(status) ? Number(status[0]) : undefined;
   const statusExact = status && statusClass === undefined ? Number(status) : undefined;
+  const text = q.text;
+  const word =
+    text && q.word
+      ? new RegExp(`(?<![\\w-])${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`)
+      : undefined;
+  const has = text ? (s: string) => s.includes(text) && (!word || word.test(s)) : undefined;
   return (raw) =>
     (!q.provider || raw.provider === q.provider) &&
     (!method || raw.method === method) &&
     (!q.path || raw.path.includes(q.path)) &&
     (statusClass === undefined || Math.floor(raw.status / 100) === statusClass) &&
     (statusExact === undefined || raw.status === statusExact) &&
-    (!q.text ||
-      raw.path.includes(q.text) ||
-      raw.query.includes(q.text) ||
-      (raw.requestText?.includes(q.text) ?? false) ||
-      (raw.responseText?.includes(q.text) ?? false));
+    (!has ||
+      has(raw.path) ||
+      has(raw.query) ||
+      (raw.requestText !== undefined && has(raw.requestText)) ||
+      (raw.responseText !== undefined && has(raw.responseText)));
 }
 
 /** Creates an empty journal; with `events`, each new entry is announced as `request.journaled`. */
@@ -234,7 +244,8 @@ export function createJournal(events?: EventBus): Journal {
       }
     },
     page(q) {
-      const lists = q.key !== undefined ? [byTenant.get(q.key) ?? []] : [...byTenant.values()];
+      const wanted = q.key !== undefined ? [q.key, ...(q.keys ?? [])] : q.keys;
+      const lists = wanted ? [...new Set(wanted)].map((k) => byTenant.get(k) ?? []) : [...byTenant.values()];
       const match = matcher(q);
       const rows = lists.flatMap((l) => l.filter((e) => match(e.raw))).sort((a, b) => b.seq - a.seq);
       const offset = q.offset ?? 0;

@@ -10,6 +10,7 @@ import type { JobDirectives } from "./job-engine.js";
 import type { Journal } from "./journal.js";
 import type { FaultRecord } from "./persistence.js";
 import { type EmulatorEnv, type ProviderDefinition, requestHeader, sendJson } from "./provider.js";
+import { parseJsonText } from "./validation.js";
 
 /** A response that tells the in-process fetch (and the node server) to drop the connection. */
 export const DROP_HEADER = "x-emulator-drop-connection";
@@ -26,6 +27,13 @@ export interface ProviderMiddlewareOptions {
   clock: Clock;
   faults: FaultSet;
   journal: Journal;
+  /** True when a tenant exists for the key (without creating it). */
+  hasTenant(key: string): boolean;
+  /**
+   * Drops the key's tenant if nothing but this request touched it: called when a request that
+   * created it was refused, so a refusal leaves no tenant behind.
+   */
+  forgetUntouchedTenant(key: string): void;
   /**
    * With a state directory: per-request fault records. A recorded request notes the actions its
    * rules matched; a replayed one applies the recorded actions instead of matching again.
@@ -45,6 +53,8 @@ const describe = (a: FaultAction) =>
 /** Builds the middleware for one mounted provider. */
 export function providerMiddleware(options: ProviderMiddlewareOptions): MiddlewareHandler<EmulatorEnv> {
   const { definition, prefix, clock, faults, journal, events } = options;
+  /** Requests in flight per key whose tenant did not exist when they started. */
+  const creating = new Map<string, number>();
   return async function emulatorProviderMiddleware(c, next) {
     const started = performance.now();
     // String work instead of `new URL()`: this runs on every request, the hot path included.
@@ -55,6 +65,9 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
     c.set("providerBase", `${origin}${prefix}`);
     const key = definition.identify(c);
     c.set("tenantKey", key);
+    // A key seen for the first time: if this request is refused, the tenant it made goes again.
+    const isNewKey = key !== undefined && !options.hasTenant(key);
+    if (isNewKey) creating.set(key, (creating.get(key) ?? 0) + 1);
 
     // Only requests that can carry a body are read (touching the body of a GET would take
     // @hono/node-server off its fast path). `c.req.text()` is cached: handlers read it again for free,
@@ -178,5 +191,23 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
       faults: actions.length === 0 ? NO_FAULTS : actions.map(describe),
       durationMs: Math.round((performance.now() - started) * 100) / 100,
     });
+
+    if (isNewKey) {
+      const left = creating.get(key)! - 1;
+      if (left > 0) creating.set(key, left);
+      else {
+        creating.delete(key);
+        // Only when no other request for the key is in flight: one may hold the tenant right now.
+        if (isRefusal(definition, res.status, resText)) options.forgetUntouchedTenant(key);
+      }
+    }
   };
+}
+
+/** True when an answer refuses its request: an HTTP error, or the provider's failure envelope. */
+function isRefusal(definition: ProviderDefinition, status: number, text: string | undefined): boolean {
+  if (status >= 400) return true;
+  if (!definition.isRefusal || text === undefined) return false;
+  const parsed = parseJsonText(text);
+  return parsed.ok && definition.isRefusal(parsed.value);
 }

@@ -142,6 +142,11 @@ export interface ProviderDefinition {
   create(ctx: ProviderContext): ProviderInstance;
   /** Renders an error in the provider's body shape and HTTP status. */
   renderError(error: ErrorRequest): Response;
+  /**
+   * For a provider that answers some refusals with HTTP 200 (an envelope code): true when a JSON
+   * answer is one. HTTP 4xx and 5xx are refusals anyway.
+   */
+  isRefusal?(body: unknown): boolean;
 }
 
 /** Convenience for providers: the directives of this request. */

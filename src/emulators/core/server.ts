@@ -233,6 +233,20 @@ export function createEmulatorServer(
     );
   }
 
+  const hasTenant = (key: string) => tenants.peek(key) !== undefined;
+  /** Drops a tenant that was never registered and holds no charge, job or file (a refusal made it). */
+  const forgetUntouchedTenant = (key: string) => {
+    const tenant = tenants.peek(key);
+    if (
+      tenant &&
+      !tenant.registered &&
+      tenant.ledger.entries().length === 0 &&
+      jobs.count(undefined, key) === 0 &&
+      files.list(undefined, key).length === 0
+    )
+      tenants.delete(key);
+  };
+
   /**
    * One provider as an app of its own, answering under `prefix` (`/aitubo`, or `` on a per-provider
    * port): the core middleware around its routes, and 404s and uncaught errors in its own shape.
@@ -276,6 +290,8 @@ export function createEmulatorServer(
         faults,
         journal,
         events,
+        hasTenant,
+        forgetUntouchedTenant,
         ...(store ? { faultRecords } : {}),
       }),
     );
@@ -499,7 +515,19 @@ export function createEmulatorServer(
     settings,
     providers: [...defs.keys()],
     hosts,
-    reset,
+    reset(key) {
+      reset(key);
+      // A reset made in process, not through the control plane, is kept like one made through it.
+      if (recorder && key !== undefined)
+        store!.append({
+          at: clock.now(),
+          app: "",
+          method: "POST",
+          url: "http://localhost/__emulator/reset",
+          headers: [["content-type", "application/json"]],
+          body: Buffer.from(JSON.stringify({ key })).toString("base64"),
+        });
+    },
     async fetch(input, init) {
       const request =
         input instanceof Request

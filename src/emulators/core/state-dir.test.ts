@@ -138,6 +138,18 @@ describe("a server with a state directory", () => {
     expect(readFileSync(join(dir, "changes.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
   });
 
+  it("keeps a one-key reset made in process, not only through the control plane", async () => {
+    const dir = fresh();
+    const first = await start(dir);
+    await post(first, "key-ffff-0001", { prompt: "gone" });
+    await post(first, "key-gggg-0001", { prompt: "kept" });
+    first.reset("key-ffff-0001");
+    await first.close();
+    const second = await start(dir);
+    expect((await second.fetch("/__emulator/tenants/key-ffff-0001")).status).toBe(404);
+    expect((await second.fetch("/__emulator/tenants/key-gggg-0001")).status).toBe(200);
+  });
+
   it("never writes the admin token to the directory, and replays control requests without it", async () => {
     const dir = fresh();
     const first = await start(dir, { adminToken: "admin-token-secret-1" });

@@ -73,7 +73,12 @@ export function findApp(
   endpoint: keyof typeof ENDPOINT_KINDS,
   extra: Readonly<Record<string, QolabaApp>> = {},
 ): QolabaApp | undefined {
-  const app = QOLABA_APPS[appId] ?? extra[appId];
+  // Own keys only: an app id of "constructor" names no app.
+  const app = Object.hasOwn(QOLABA_APPS, appId)
+    ? QOLABA_APPS[appId]
+    : Object.hasOwn(extra, appId)
+      ? extra[appId]
+      : undefined;
   if (!app) return undefined;
   return (ENDPOINT_KINDS[endpoint] as readonly AppKind[]).includes(app.kind) ? app : undefined;
 }

@@ -42,6 +42,9 @@ export const qolabaProvider: ProviderDefinition = {
       },
     };
   },
+  // A task that fails is still answered in the envelope; FAILED refuses the request.
+  isRefusal: (body) =>
+    typeof body === "object" && body !== null && (body as { status?: unknown }).status === "FAILED",
   renderError: ({ status, message, kind }) => {
     const name = errorForStatus(status);
     // An unknown route is FastAPI's "Not Found"; anything else carries the core's message.

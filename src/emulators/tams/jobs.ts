@@ -262,6 +262,9 @@ export function notify(state: TamsState, job: TamsJob, base?: string, at?: numbe
   const status = statusAt(job, at ?? state.ctx.clock.now());
   if (job.data.notified === status) return;
   job.data.notified = status;
+  // A state directory's replay rebuilds the job; its webhooks were delivered the first time (and
+  // the body is made asynchronously, after the replay has moved on: decide now).
+  if (state.ctx.clock.isReplaying()) return;
   // A SUCCESS body names its files' sizes, which takes rendering them: the send waits for that.
   void jobResponse(state, job, base ?? job.data.base ?? DEFAULT_BASE, at).then(
     (body) => state.webhooks.send(url, status, body),

@@ -91,7 +91,8 @@ export function createResourceIndex(files: FileStore, provider: string): Resourc
     },
     get: (id) => byId.get(id),
     resolve(tenantKey, id) {
-      const docResource = DOC_RESOURCES[id];
+      // Own keys only: an id of "__proto__" is no doc resource.
+      const docResource = Object.hasOwn(DOC_RESOURCES, id) ? DOC_RESOURCES[id] : undefined;
       if (docResource) {
         return {
           id,

@@ -65,7 +65,9 @@ export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
   };
 
   const template = async (templateId: string): Promise<TamsTemplate> => {
-    const t = (await loadCatalog()).templates[templateId];
+    const { templates } = await loadCatalog();
+    // Own keys only: a template id of "constructor" names no template.
+    const t = Object.hasOwn(templates, templateId) ? templates[templateId] : undefined;
     if (!t) throw notFound(`workflow template ${templateId} not found`);
     return t;
   };

@@ -47,9 +47,13 @@ export async function call(
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-/** A tenant's balance, from the control plane. */
+/**
+ * A key's balance, from the control plane. A key without a tenant (never used, or used only by
+ * refused requests, which leave no tenant) has the starting balance it would get on first use.
+ */
 export async function balanceOf(server: EmulatorServer, key: string): Promise<number> {
   const res = await server.fetch(`/__emulator/tenants/${encodeURIComponent(key)}`);
+  if (res.status === 404) return server.settings.startCredit;
   return ((await res.json()) as { balance: number }).balance;
 }
 

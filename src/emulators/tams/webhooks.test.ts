@@ -2,8 +2,12 @@
  * Webhook security: a redirect never takes a delivery past the allow-list, and a webhook body
  * names the URLs of the job's own creating request, whatever other tenants send.
  */
+
+import { mkdtempSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { tamsServer } from "./test-kit.js";
 
@@ -111,5 +115,32 @@ describe("TAMS webhooks", () => {
     expect(success).toContain("http://tenant-a.test:4000/tams/");
     expect(hook.bodies.join("")).not.toContain("tenant-b.test");
     await server.close();
+  });
+
+  it("are not sent again when a state directory is replayed at start", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "emu-hooks-")), "state");
+    const hook = await receiver((res) => res.end("ok"));
+    const url = `http://127.0.0.1:${hook.port}/hook`;
+    const first = tamsServer({ stateDir: dir });
+    await first.fetch("/tams/v1/jobs", {
+      method: "POST",
+      headers: { authorization: "Bearer hook-key-0002", "content-type": "application/json" },
+      body: JSON.stringify({ requestId: "once", stages: STAGES, notifyUrl: url }),
+    });
+    first.clock.advance(10 * 60_000);
+    // WAITING, RUNNING and SUCCESS, each delivered once.
+    await until(() => hook.bodies.length >= 3);
+    const sent = hook.bodies.length;
+    expect(sent).toBe(3);
+    await first.close();
+    const second = tamsServer({ stateDir: dir });
+    await second.restored;
+    second.clock.advance(60_000);
+    // Give a resent delivery every chance to arrive.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(hook.bodies).toHaveLength(sent);
+    const job = await second.fetch("/__emulator/tams/webhooks");
+    expect((await job.json()).attempts).toEqual([]);
+    await second.close();
   });
 });

@@ -111,8 +111,6 @@ export function createWebhooks(options: WebhookOptions): Webhooks {
       );
     },
     send(url, status, body) {
-      // A state directory's replay rebuilds the job; its webhooks were delivered the first time.
-      if (options.clock.isReplaying()) return;
       const gen = generation;
       const text = JSON.stringify(body);
       options.clock.schedule(options.clock.now(), () => attempt(url, status, text, 1, gen));

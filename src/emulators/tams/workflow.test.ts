@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { imageInfo } from "../core/images.js";
-import { call, finishAll, tamsServer } from "./test-kit.js";
+import { balanceOf, call, finishAll, tamsServer } from "./test-kit.js";
 
 const server = tamsServer();
 afterAll(() => server.close());
@@ -165,8 +165,7 @@ describe("workflow jobs", () => {
     expect(a.body.details[0].field).toBe("runningNotifyUrl");
     const b = await call(server, "POST", "/v1/jobs/workflow", "wf-bad", { params: graph() });
     expect(b.body.details[0].field).toBe("requestId");
-    const tenant = await (await server.fetch("/__emulator/tenants/wf-bad")).json();
-    expect(tenant.balance).toBe(server.settings.startCredit);
+    expect(await balanceOf(server, "wf-bad")).toBe(server.settings.startCredit);
   });
 });
 

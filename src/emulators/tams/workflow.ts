@@ -61,6 +61,11 @@ const LINK_TYPES: readonly IoType[] = [
   "UPSCALE_MODEL",
 ];
 
+/** The class of a node's `classType`, or `undefined` (a client's text: own keys only, never `constructor`). */
+function nodeClass(classType: string): NodeClass | undefined {
+  return Object.hasOwn(NODE_CLASSES, classType) ? NODE_CLASSES[classType] : undefined;
+}
+
 /**
  * Inputs whose values come from a fixed list (ComfyUI's COMBO inputs), with ComfyUI's own lists.
  * A template field on one of them carries the list as `inputString` (inferred format: the JSON
@@ -242,7 +247,7 @@ export function validateWorkflow(params: WorkflowParams, context: WorkflowContex
   const ids = Object.keys(params);
   for (const id of ids) {
     const node = params[id]!;
-    const spec = NODE_CLASSES[node.classType];
+    const spec = nodeClass(node.classType);
     const inputs = node.inputs ?? {};
     const add = (input: string, problem: string) =>
       problems.push({ nodeId: id, classType: node.classType, input, problem });
@@ -250,12 +255,13 @@ export function validateWorkflow(params: WorkflowParams, context: WorkflowContex
     for (const [name, value] of Object.entries(inputs)) {
       const link = linkOf(value);
       if (!link) continue;
-      const target = params[link.nodeId];
+      // Own keys only: a link to "constructor" names no node (it is not the object's prototype).
+      const target = Object.hasOwn(params, link.nodeId) ? params[link.nodeId] : undefined;
       if (!target) {
         add(name, `links to node ${link.nodeId}, which is not in the workflow`);
         continue;
       }
-      const targetSpec = NODE_CLASSES[target.classType];
+      const targetSpec = nodeClass(target.classType);
       if (!targetSpec) continue;
       const outType = targetSpec.outputs[link.output];
       if (outType === undefined || link.output < 0) {
@@ -321,7 +327,7 @@ export function validateWorkflow(params: WorkflowParams, context: WorkflowContex
   }
   if (problems.length > 0) return { ok: false, problems };
 
-  const outputs = ids.filter((id) => NODE_CLASSES[params[id]!.classType]?.output);
+  const outputs = ids.filter((id) => nodeClass(params[id]!.classType)?.output);
   if (outputs.length === 0)
     return { ok: false, problems: [{ nodeId: "-", classType: "-", input: "workflow", problem: NO_OUTPUTS }] };
 
