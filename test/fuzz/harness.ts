@@ -305,8 +305,15 @@ async function send(t: FuzzTarget, req: FuzzRequest): Promise<Answer> {
     headers,
     ...(req.body && req.method !== "GET" && req.method !== "HEAD" ? { body: req.body.data as BodyInit } : {}),
   });
-  const bytes = Buffer.from(await res.arrayBuffer());
   const type = res.headers.get("content-type") ?? "";
+  if (type.startsWith("text/event-stream")) {
+    // An event stream never ends: its status and first event are the answer; then hang up.
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    await reader.cancel();
+    return { status: res.status, type, bytes: Buffer.from(first.value ?? []), json: undefined };
+  }
+  const bytes = Buffer.from(await res.arrayBuffer());
   let json: unknown;
   if (/json/.test(type)) {
     try {
@@ -412,6 +419,9 @@ async function resultsProblem(
   return undefined;
 }
 
+/** How the requests checked so far were answered (what a run reports, so a weak generator shows). */
+export const outcomes = { accepted: 0, refused: 0, documented5xx: 0 };
+
 /**
  * Sends one request and checks every property; resolves with the problem, or undefined.
  * @example const problem = await checkRequest(target, route, req);
@@ -428,9 +438,13 @@ export async function checkRequest(
   } catch (err) {
     return `the request failed: ${(err as Error).message}`;
   }
-  if (a.status >= 500 && !DOCUMENTED_5XX[route.scope]?.allows(a.status, a.json))
-    return `HTTP ${a.status} (undocumented): ${a.bytes.toString("utf8").slice(0, 300)}`;
+  if (a.status >= 500) {
+    if (!DOCUMENTED_5XX[route.scope]?.allows(a.status, a.json))
+      return `HTTP ${a.status} (undocumented): ${a.bytes.toString("utf8").slice(0, 300)}`;
+    outcomes.documented5xx++;
+  }
   if (isRefusal(route.scope, a)) {
+    outcomes.refused++;
     // The path the server saw: the URL parser resolves `..` (so does curl, without --path-as-is).
     const seen = new URL(`http://localhost${req.path}`).pathname;
     const shape = shapeProblem(route.scope, seen, a);
@@ -440,6 +454,7 @@ export async function checkRequest(
       return `refused (HTTP ${a.status}), yet the state changed:\n  before ${before}\n  after  ${after}`;
     return undefined;
   }
+  outcomes.accepted++;
   // Follow-up calls carry the accepted request's own Authorization (joined, as fetch joins duplicates).
   const authorization = req.headers
     .filter(([k]) => k === "authorization")

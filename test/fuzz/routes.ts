@@ -414,6 +414,61 @@ export const ROUTES: Record<string, RouteSpec | MiddlewareSpec> = {
     parts: withPath("/__emulator/tams/apps/:appId", () => ({ appId: ["app-1"] })),
   },
   "control GET /__emulator/tams/webhooks": { auth: "none", parts: get("/__emulator/tams/webhooks") },
+  // The dashboard's routes (an event stream, paged lists, one job, one file).
+  "control GET /__emulator/events": {
+    auth: "none",
+    parts: get("/__emulator/events", () => ({ types: "job.created" })),
+  },
+  "control POST /__emulator/clock/pause": {
+    auth: "none",
+    parts: json("/__emulator/clock/pause", () => ({})),
+  },
+  "control POST /__emulator/clock/resume": {
+    auth: "none",
+    parts: json("/__emulator/clock/resume", () => ({})),
+  },
+  "control GET /__emulator/jobs": {
+    auth: "none",
+    parts: get("/__emulator/jobs", (f) => ({ provider: "aitubo", key: f.key, offset: "0", limit: "5" })),
+  },
+  "control GET /__emulator/jobs/counts": {
+    auth: "none",
+    parts: get("/__emulator/jobs/counts", (f) => ({ key: f.key })),
+  },
+  "control GET /__emulator/jobs/:provider/:id": {
+    auth: "none",
+    parts: withPath("/__emulator/jobs/:provider/:id", (f) => ({
+      provider: ["aitubo", "tams"],
+      id: [f.aitubo.jobId, f.tams.jobId],
+    })),
+  },
+  "control GET /__emulator/files/:provider/*": {
+    auth: "none",
+    parts: withPath("/__emulator/files/:provider/*", (f) => ({
+      provider: ["aitubo"],
+      "*": [f.aitubo.imagePath],
+    })),
+  },
+  "control GET /__emulator/journal": {
+    auth: "none",
+    parts: get("/__emulator/journal", () => ({ offset: "0", limit: "5" })),
+  },
+  "control GET /__emulator/tenants": {
+    auth: "none",
+    parts: get("/__emulator/tenants", () => ({ offset: "0", limit: "5" })),
+  },
+  "control POST /__emulator/faults": {
+    auth: "none",
+    parts: json("/__emulator/faults", () => ({
+      provider: "aitubo",
+      route: "POST *",
+      action: { type: "latency", ms: 0 },
+    })),
+  },
+  "control DELETE /__emulator/faults/:index": {
+    auth: "none",
+    parts: withPath("/__emulator/faults/:index", () => ({ index: ["0", "1"] })),
+  },
 };
 
 /** A route's text in the table. */

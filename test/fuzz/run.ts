@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { fuzzRoute, listFuzzRoutes } from "./fuzz.js";
+import { outcomes } from "./harness.js";
 
 const { values } = parseArgs({
   options: {
@@ -38,9 +39,14 @@ let failed = 0;
 for (const route of chosen) {
   const name = `${route.scope} ${route.method} ${route.pattern}`;
   const t0 = performance.now();
+  const before = { ...outcomes };
   try {
     await fuzzRoute(route, { runs, seed });
-    console.log(`ok   ${name} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    const accepted = outcomes.accepted - before.accepted;
+    const refused = outcomes.refused - before.refused;
+    console.log(
+      `ok   ${name} (${accepted} accepted, ${refused} refused, ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
   } catch (err) {
     failed++;
     // fast-check keeps the property's own message (the problem and the curl line) as the cause.
@@ -51,6 +57,7 @@ for (const route of chosen) {
 const total = chosen.length * runs;
 console.log(
   `fuzz: ${total} requests over ${chosen.length} routes in ${((performance.now() - started) / 1000).toFixed(0)} s, ` +
-    `${failed} route(s) failed (seed ${seed})`,
+    `${failed} route(s) failed (seed ${seed}); ${outcomes.accepted} accepted, ${outcomes.refused} refused ` +
+    `(${outcomes.documented5xx} with a documented 5xx)`,
 );
 process.exit(failed ? 1 : 0);

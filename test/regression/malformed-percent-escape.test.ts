@@ -32,6 +32,15 @@ describe("malformed percent-escapes in file paths", () => {
     expect(await res.text()).toContain("<Code>NoSuchKey</Code>");
   });
 
+  // Found by the fuzz in the dashboard's file route once it was merged:
+  //   curl -sS 'http://127.0.0.1:4000/__emulator/files/%zz/%zz'   → 500
+  it.each(MALFORMED)("the control plane's GET /files/aitubo/%s answers its 404", async (bad) => {
+    server = createEmulators({ clock: { mode: "instant" } });
+    const res = await server.fetch(`/__emulator/files/aitubo/${bad}`);
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.message).toContain("no aitubo file");
+  });
+
   it("Qolaba: an image URL at such a path is the backend's Image URL Error, and nothing is charged", async () => {
     server = createEmulators({ clock: { mode: "instant" }, keys: { k: 1000 } });
     const res = await server.fetch("/qolaba/getImagetoImage", {

@@ -13,6 +13,7 @@ import { faultRuleSchema } from "./faults.js";
 import { type JobPhase, phaseHistory } from "./job-engine.js";
 import type { Job } from "./job-store.js";
 import { maskKey } from "./secrets.js";
+import { decodeFilePath } from "./url-path.js";
 
 /** Page sizes are capped so no request renders an unbounded list. */
 const MAX_LIMIT = 500;
@@ -183,9 +184,10 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
   // for clients (they use the provider's own URLs).
   app.get("/files/:provider/*", async (c) => {
     const provider = c.req.param("provider");
-    const asked = decodeURIComponent(
-      c.req.path.slice(c.req.path.indexOf(`/files/${provider}/`) + 8 + provider.length),
-    );
+    const raw = c.req.path.slice(c.req.path.indexOf(`/files/${provider}/`) + 8 + provider.length);
+    // A malformed escape names no file that could exist (found by the fuzz: it threw, HTTP 500).
+    const asked = decodeFilePath(raw);
+    if (asked === undefined) throw controlError(404, `no ${provider} file ${JSON.stringify(raw)}`);
     // A store path, or the path of a URL the provider handed out (`file/images/...` for Aitubo's
     // `images/...`): the longest tail of it that names a stored file.
     const segments = asked.split("/");
