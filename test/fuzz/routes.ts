@@ -414,6 +414,65 @@ export const ROUTES: Record<string, RouteSpec | MiddlewareSpec> = {
     parts: withPath("/__emulator/tams/apps/:appId", () => ({ appId: ["app-1"] })),
   },
   "control GET /__emulator/tams/webhooks": { auth: "none", parts: get("/__emulator/tams/webhooks") },
+  // What the dashboard reads and writes (control-inspect.ts).
+  "control GET /__emulator/events": {
+    // Not fuzzed: an endless server-sent event stream, and the harness reads every answer to its end.
+    // Its one input (`types`) is tested in src/emulators/core/control-inspect.test.ts.
+    middleware: "an endless event stream (see control-inspect.test.ts)",
+  },
+  "control POST /__emulator/clock/pause": { auth: "none", parts: get("/__emulator/clock/pause") },
+  "control POST /__emulator/clock/resume": { auth: "none", parts: get("/__emulator/clock/resume") },
+  "control GET /__emulator/jobs": {
+    auth: "none",
+    parts: get("/__emulator/jobs", (f) => ({ provider: "aitubo", key: f.key, offset: "0", limit: "5" })),
+  },
+  "control GET /__emulator/jobs/counts": {
+    auth: "none",
+    parts: get("/__emulator/jobs/counts", (f) => ({ key: f.key })),
+  },
+  "control GET /__emulator/jobs/:provider/:id": {
+    auth: "none",
+    parts: withPath("/__emulator/jobs/:provider/:id", (f) => ({
+      provider: ["aitubo", "tams"],
+      id: [f.aitubo.jobId, f.tams.jobId],
+    })),
+  },
+  "control GET /__emulator/files/:provider/*": {
+    auth: "none",
+    parts: files("/__emulator/files/:provider/*", (f) => ({
+      provider: ["qolaba"],
+      "*": [`files/${f.qolaba.resultTask}/${f.qolaba.resultName}`],
+    })),
+  },
+  "control GET /__emulator/journal": {
+    auth: "none",
+    parts: get("/__emulator/journal", (f) => ({
+      key: f.key,
+      provider: "aitubo",
+      method: "POST",
+      path: "/api",
+      status: "2xx",
+      text: "job",
+      offset: "0",
+      limit: "5",
+    })),
+  },
+  "control GET /__emulator/tenants": {
+    auth: "none",
+    parts: get("/__emulator/tenants", () => ({ offset: "0", limit: "5" })),
+  },
+  "control POST /__emulator/faults": {
+    auth: "none",
+    parts: json("/__emulator/faults", () => ({
+      provider: "aitubo",
+      route: "POST *",
+      action: { type: "latency", ms: 0 },
+    })),
+  },
+  "control DELETE /__emulator/faults/:index": {
+    auth: "none",
+    parts: withPath("/__emulator/faults/:index", () => ({ index: ["0", "1"] })),
+  },
 };
 
 /** A route's text in the table. */

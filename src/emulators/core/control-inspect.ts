@@ -183,9 +183,14 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
   // for clients (they use the provider's own URLs).
   app.get("/files/:provider/*", async (c) => {
     const provider = c.req.param("provider");
-    const asked = decodeURIComponent(
-      c.req.path.slice(c.req.path.indexOf(`/files/${provider}/`) + 8 + provider.length),
-    );
+    const raw = c.req.path.slice(c.req.path.indexOf(`/files/${provider}/`) + 8 + provider.length);
+    let asked: string;
+    try {
+      asked = decodeURIComponent(raw);
+    } catch {
+      // A broken %-escape names no file (found by the fuzz suite: it was a 500).
+      throw controlError(404, `no ${provider} file ${JSON.stringify(raw)}`);
+    }
     // A store path, or the path of a URL the provider handed out (`file/images/...` for Aitubo's
     // `images/...`): the longest tail of it that names a stored file.
     const segments = asked.split("/");
