@@ -51,6 +51,10 @@ describe("control routes for looking inside", () => {
     expect(file.headers.get("content-type")).toBe("image/png");
     expect((await file.arrayBuffer()).byteLength).toBe(job.results[0].bytes);
     expect((await server.fetch("/__emulator/jobs/test/nope")).status).toBe(404);
+    // regression: a broken %-escape in a file path was a 500.
+    const broken = await server.fetch("/__emulator/files/test/out/%E0%A4%A.png");
+    expect(broken.status).toBe(404);
+    expect((await broken.json()).error.message).toMatch(/no test file/);
   });
 
   it("lists the requests naming a job by its whole id (job1's page does not show job10's)", async () => {
