@@ -48,6 +48,22 @@ const buffers = new Map();
 const app = new Hono();
 app.get("/health", (c) => c.json({ ok: true }));
 app.get("/json", (c) => c.json(jobBody(c.req.query("id") ?? "0")));
+// The POST baseline: parses the JSON body it is sent (the same body the emulator's create routes
+// get) and answers a small JSON shaped like Aitubo's create answer.
+let created = 0;
+app.post("/create", async (c) => {
+  const body = await c.req.json();
+  created++;
+  return c.json({
+    code: 0,
+    data: {
+      id: `job-${created}`,
+      credit: 100000 - created,
+      consumedCredit: 1,
+      fields: Object.keys(body).length,
+    },
+  });
+});
 app.get("/bytes/:n", (c) => {
   const n = Math.min(Number(c.req.param("n")) || 0, 16 * 1024 * 1024);
   let buf = buffers.get(n);

@@ -29,18 +29,32 @@ export function track(child: ChildProcess): ChildProcess {
  * Spawns a server on 127.0.0.1:`port` the same way for both kinds: `node <script> ...`, no shell,
  * no npm, so the measured start-up is Node plus the server's own code and nothing else.
  */
-export function spawnServer(kind: ServerKind, port: number): ChildProcess {
+export function spawnServer(kind: ServerKind, port: number, extra: string[] = []): ChildProcess {
   const args =
     kind === "emulator"
-      ? [CLI, "serve", "--port", String(port), "--host", "127.0.0.1", "--clock", "instant", "--quiet"]
+      ? [
+          CLI,
+          "serve",
+          "--port",
+          String(port),
+          "--host",
+          "127.0.0.1",
+          "--clock",
+          "instant",
+          "--quiet",
+          ...extra,
+        ]
       : [BASELINE, "--port", String(port)];
   return track(spawn(process.execPath, args, { stdio: ["ignore", "ignore", "inherit"] }));
 }
 
 /** Spawns a Node process running `args` with tsx loaded (for the TypeScript load generator). */
-export function spawnTsx(args: string[]): ChildProcess {
+export function spawnTsx(args: string[], env: Record<string, string> = {}): ChildProcess {
   return track(
-    spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "pipe", "inherit"] }),
+    spawn(process.execPath, ["--import", "tsx", ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, ...env },
+    }),
   );
 }
 

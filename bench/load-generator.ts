@@ -4,7 +4,10 @@
  * fixed time. Every body is read to the end (a file must really be sent, not just its headers).
  *
  * Usage: node --import tsx bench/load-generator.ts URL SECONDS WARMUP_SECONDS CONNECTIONS [HEADER=VALUE ...]
- * Prints one JSON line: {requests, bytes, errors, non2xx, seconds, rps}.
+ * With the environment variable LOAD_BODY set, every request is a POST of that body (JSON; the
+ * content-type header is added), `{{n}}` in it replaced by a token unique to the request (TAMS's
+ * requestId), across runs too. With LOAD_COUNT set, the run stops after that many requests instead of after SECONDS
+ * (and every response counts). Prints one JSON line: {requests, bytes, errors, non2xx, seconds, rps}.
  */
 import { Pool } from "undici";
 
@@ -33,13 +36,21 @@ async function main(argv: string[]): Promise<LoadResult> {
   const headers = Object.fromEntries(
     headerArgs.map((h) => [h.slice(0, h.indexOf("=")), h.slice(h.indexOf("=") + 1)]),
   );
+  const body = process.env.LOAD_BODY;
+  const numbered = body?.includes("{{n}}") ?? false;
+  const limit =
+    process.env.LOAD_COUNT === undefined ? Number.POSITIVE_INFINITY : Number(process.env.LOAD_COUNT);
+  let sent = 0;
+  const method = body === undefined ? "GET" : "POST";
+  if (body !== undefined) headers["content-type"] = "application/json";
   const n = Number(connections);
   const pool = new Pool(target.origin, { connections: n, pipelining: 1 });
   const path = target.pathname + target.search;
 
   const start = performance.now();
-  const measureFrom = start + Number(warmup) * 1000;
-  const end = measureFrom + Number(seconds) * 1000;
+  const counted = Number.isFinite(limit);
+  const measureFrom = counted ? start : start + Number(warmup) * 1000;
+  const end = counted ? Number.POSITIVE_INFINITY : measureFrom + Number(seconds) * 1000;
   let requests = 0;
   let bytes = 0;
   let errors = 0;
@@ -47,9 +58,17 @@ async function main(argv: string[]): Promise<LoadResult> {
   let total = 0;
 
   const worker = async () => {
-    while (performance.now() < end) {
+    while (performance.now() < end && sent < limit) {
+      sent++;
       try {
-        const res = await pool.request({ path, method: "GET", headers });
+        const res = await pool.request({
+          path,
+          method,
+          headers,
+          // The pid keeps numbers unique across runs against the same server (TAMS would answer a
+          // repeated requestId with the job it already made, which is another route's work).
+          body: numbered ? body!.replaceAll("{{n}}", `${process.pid}-${sent}`) : body,
+        });
         let size = 0;
         for await (const chunk of res.body) size += (chunk as Buffer).length;
         const now = performance.now();
@@ -67,7 +86,7 @@ async function main(argv: string[]): Promise<LoadResult> {
   };
   await Promise.all(Array.from({ length: n }, worker));
   await pool.close();
-  const secs = Number(seconds);
+  const secs = counted ? (performance.now() - start) / 1000 : Number(seconds);
   return { requests, bytes, errors, non2xx, seconds: secs, rps: requests / secs, total };
 }
 

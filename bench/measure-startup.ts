@@ -98,12 +98,12 @@ export async function measureRss(kind: ServerKind): Promise<RssSample> {
 /** The key every benchmark request uses (a fresh key gets the default starting balance). */
 export const BENCH_KEY = "bench-key";
 
-/** Creates a one-image Aitubo text-to-image job and returns its id. */
-export async function createAituboJob(base: string): Promise<string> {
+/** Creates a one-image Aitubo text-to-image job and returns its id (`prompt` "x" by default). */
+export async function createAituboJob(base: string, prompt = "x"): Promise<string> {
   const r = await send(`${base}/aitubo/api/job/create`, {
     method: "POST",
     headers: { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" },
-    body: JSON.stringify({ prompt: "x", modelId: "642b977d2f2842537c09fe41", count: 1 }),
+    body: JSON.stringify({ prompt, modelId: "642b977d2f2842537c09fe41", count: 1 }),
   });
   const json = JSON.parse(r.body.toString("utf8")) as { code: number; data?: { id?: string } };
   if (r.status !== 200 || json.code !== 0 || !json.data?.id)

@@ -23,10 +23,13 @@ afterEach(async () => {
 });
 
 /** A `serve` on free ports (instant clock), optionally with per-provider ports. */
-async function serve(options: { strictKeys?: boolean; providerPorts?: Record<string, number> } = {}) {
+async function serve(
+  options: { strictKeys?: boolean; providerPorts?: Record<string, number>; adminToken?: string } = {},
+) {
   const emulator = createEmulatorServer(PROVIDERS, {
     clock: { mode: "instant" },
     strictKeys: options.strictKeys ?? true,
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
   });
   const listening = await emulator.listen({ port: 0, providerPorts: options.providerPorts });
   closers.push(() => emulator.close(), listening.close);
@@ -123,6 +126,26 @@ describe("--target and --base-url: what the URL is", { timeout: 30_000 }, () => 
     expect(r.stderr).toContain(
       `names the aitubo emulator's base URL; use qolaba's own (${server.url}/qolaba)`,
     );
+  });
+});
+
+describe("an emulator whose control plane requires its admin token", { timeout: 30_000 }, () => {
+  it("without --admin-token: exit 2 naming the flag; with it: the run works", async () => {
+    const server = await serve({ adminToken: "conformance-admin-token" });
+    const without = await command(["--target", server.url]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/refused us \(HTTP 401\): pass its admin token with --admin-token/);
+    const run = await conform([
+      "--target",
+      server.url,
+      "--admin-token",
+      "conformance-admin-token",
+      "--provider",
+      "aitubo",
+      "--scenario",
+      "insufficient-credit",
+    ]);
+    expect(run.report.results.map((r) => r.outcome)).toEqual(["pass"]);
   });
 });
 

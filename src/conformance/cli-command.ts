@@ -31,6 +31,7 @@ Runs the conformance scenarios against a target and reports drift.
                            provider's base URL (e.g. a --provider-port); detected from the URL
   --concurrency N          scenarios at a time, each on its own key (default 4 on emulators, 1 live;
                            live requests stay within each provider's rate limit)
+  --admin-token T          the emulator's admin token, when its control plane requires one
   --record                 write each scenario's normalized responses to fixtures/<provider>/recorded/
   --budget N               live only, required: the most credits any one provider may spend
   --timeout MS             give up polling a job after MS milliseconds
@@ -140,6 +141,7 @@ export async function runConformCommand(argv: string[], io: CommandIo): Promise<
       baseUrls,
       providers: providers ?? PROVIDER_NAMES,
       ...(flags.requestTimeoutMs !== undefined ? { requestTimeoutMs: flags.requestTimeoutMs } : {}),
+      ...(flags.adminToken !== undefined ? { adminToken: flags.adminToken } : {}),
     });
   } catch (err) {
     if (err instanceof TargetError) {
@@ -191,6 +193,7 @@ function parse(argv: string[]) {
       scenario: { type: "string" },
       target: { type: "string" },
       "base-url": { type: "string", multiple: true },
+      "admin-token": { type: "string" },
       record: { type: "boolean" },
       budget: { type: "string" },
       timeout: { type: "string" },
@@ -235,6 +238,7 @@ function parse(argv: string[]) {
     timeoutMs,
     requestTimeoutMs,
     concurrency,
+    adminToken: values["admin-token"],
     fixtures: values.fixtures,
     json: values.json,
     junit: values.junit,

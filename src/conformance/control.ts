@@ -32,18 +32,27 @@ export interface EmulatorHealth {
   clock?: string;
 }
 
-/** Builds a control-plane client for an emulator root such as `http://127.0.0.1:4000`. */
-export function createControlPlane(root: string, doFetch: FetchLike): ControlPlane {
+/** The control plane refused us for want of its admin token (`serve --admin-token`, or a non-loopback bind). */
+export class AdminTokenRequired extends Error {
+  override readonly name = "AdminTokenRequired";
+}
+
+/**
+ * Builds a control-plane client for an emulator root such as `http://127.0.0.1:4000`; `adminToken`
+ * is sent as `x-emulator-admin-token` when the emulator requires one.
+ */
+export function createControlPlane(root: string, doFetch: FetchLike, adminToken?: string): ControlPlane {
   const url = (path: string) => joinUrl(joinUrl(root, "__emulator"), path);
+  const auth: Record<string, string> = adminToken ? { "x-emulator-admin-token": adminToken } : {};
   const getJson = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const res = await doFetch(url(path));
+    const res = await doFetch(url(path), { headers: auth });
     return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
   };
   const control: ControlPlane = {
     async setBalance(key, balance) {
       const res = await doFetch(url(`tenants/${encodeURIComponent(key)}`), {
         method: "PUT",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...auth },
         body: JSON.stringify({ balance }),
       });
       if (!res.ok)
@@ -64,6 +73,13 @@ export function createControlPlane(root: string, doFetch: FetchLike): ControlPla
     },
     async health() {
       const { status, body } = await getJson("health");
+      if (status === 401 || status === 403)
+        throw new AdminTokenRequired(
+          `the control plane at ${url("health")} refused us (HTTP ${status}): ` +
+            (adminToken
+              ? "the admin token is not the emulator's"
+              : "pass its admin token with --admin-token"),
+        );
       if (status !== 200 || !Array.isArray(body.providers))
         throw new Error(`no emulator control plane at ${url("health")} (HTTP ${status})`);
       return {
@@ -77,7 +93,7 @@ export function createControlPlane(root: string, doFetch: FetchLike): ControlPla
     async put(path, json, method = "PUT") {
       const res = await doFetch(url(path), {
         method,
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...auth },
         body: JSON.stringify(json),
       });
       if (!res.ok)

@@ -12,7 +12,7 @@ import type { ProviderDefinition } from "../emulators/core/provider.js";
 import { createEmulatorServer } from "../emulators/core/server.js";
 import { PROVIDERS } from "../emulators/registry.js";
 import { type ClockDriver, createClockDriver } from "./clock-driver.js";
-import { type ControlPlane, createControlPlane, type EmulatorHealth } from "./control.js";
+import { AdminTokenRequired, type ControlPlane, createControlPlane, type EmulatorHealth } from "./control.js";
 import { describeError, type FetchLike, joinUrl, withTimeout } from "./http.js";
 import { isProviderName, PROVIDER_NAMES, type ProviderName } from "./providers.js";
 import { LIVE_QPS, rateLimited } from "./rate-limit.js";
@@ -68,6 +68,8 @@ export interface TargetSpec {
   requestTimeoutMs?: number;
   /** The fetch used over the network. Default: the global `fetch`. */
   fetch?: FetchLike;
+  /** The emulators' admin token, for a control plane that requires one (`serve --admin-token`). */
+  adminToken?: string;
 }
 
 /** A target the user asked for but cannot be built (no key, bad URL): the CLI prints the message. */
@@ -94,16 +96,20 @@ interface Endpoint {
 }
 
 /** An emulator reached at `root`: its control plane, and a clock driver unless its clock is instant. */
-function emulatorAt(root: string, doFetch: FetchLike, health: EmulatorHealth) {
-  const control = createControlPlane(root, doFetch);
+function emulatorAt(root: string, doFetch: FetchLike, health: EmulatorHealth, adminToken?: string) {
+  const control = createControlPlane(root, doFetch, adminToken);
   const driver = health.clock && health.clock !== "instant" ? createClockDriver(control) : undefined;
   return { control, driver, fetch: driver ? driver.wrap(doFetch) : doFetch, served: health.providers };
 }
 
 /** Asks `root` whether it is an emulator; `undefined` when it answers but is not one. */
-async function probeEmulator(root: string, doFetch: FetchLike): Promise<EmulatorHealth | undefined> {
+async function probeEmulator(
+  root: string,
+  doFetch: FetchLike,
+  adminToken?: string,
+): Promise<EmulatorHealth | undefined> {
   try {
-    return await createControlPlane(root, doFetch).health();
+    return await createControlPlane(root, doFetch, adminToken).health();
   } catch (err) {
     // A network failure is the user's to see; an answer that is not the health route means "not an emulator".
     if (/^no emulator control plane/.test((err as Error).message)) return undefined;
@@ -135,7 +141,12 @@ const trimmed = (url: URL) => url.href.replace(/\/+$/, "");
  * control plane), an emulator's provider mount (`ROOT/<provider>`, same), or any other base URL
  * (a per-provider port, a proxy: used as is, no control plane).
  */
-async function resolveBaseUrl(p: ProviderName, text: string, doFetch: FetchLike): Promise<Endpoint> {
+async function resolveBaseUrl(
+  p: ProviderName,
+  text: string,
+  doFetch: FetchLike,
+  adminToken?: string,
+): Promise<Endpoint> {
   const url = httpUrl(text, `--base-url ${p}=...`);
   const named = providerInPath(url);
   if (named && named !== p)
@@ -144,8 +155,9 @@ async function resolveBaseUrl(p: ProviderName, text: string, doFetch: FetchLike)
     );
   const reach = async (root: string) => {
     try {
-      return await probeEmulator(root, doFetch);
+      return await probeEmulator(root, doFetch, adminToken);
     } catch (err) {
+      if (err instanceof AdminTokenRequired) throw new TargetError(`--base-url ${p}=${text}: ${err.message}`);
       throw new TargetError(`--base-url ${p}=${text}: cannot reach ${root}: ${describeError(err)}`);
     }
   };
@@ -157,13 +169,13 @@ async function resolveBaseUrl(p: ProviderName, text: string, doFetch: FetchLike)
         `--base-url ${p}=${text} is an emulator that does not serve ${p} (it serves ${asRoot.providers.join(", ")})`,
       );
     const root = trimmed(url);
-    return { baseUrl: joinUrl(root, p), ...emulatorAt(root, doFetch, asRoot) };
+    return { baseUrl: joinUrl(root, p), ...emulatorAt(root, doFetch, asRoot, adminToken) };
   }
   if (named) {
     const root = trimmed(url).slice(0, -(p.length + 1));
     const mounted = await reach(root);
     if (mounted?.providers.includes(p))
-      return { baseUrl: trimmed(url), ...emulatorAt(root, doFetch, mounted) };
+      return { baseUrl: trimmed(url), ...emulatorAt(root, doFetch, mounted, adminToken) };
   }
   return { baseUrl: trimmed(url), fetch: doFetch };
 }
@@ -212,7 +224,7 @@ async function overrides(
 ): Promise<Partial<Record<ProviderName, Endpoint>>> {
   const out: Partial<Record<ProviderName, Endpoint>> = {};
   for (const [p, url] of Object.entries(spec.baseUrls ?? {}) as [ProviderName, string][])
-    out[p] = await resolveBaseUrl(p, url, doFetch);
+    out[p] = await resolveBaseUrl(p, url, doFetch, spec.adminToken);
   return out;
 }
 
@@ -292,8 +304,9 @@ export async function createTarget(spec: TargetSpec = {}): Promise<Target> {
     }
     let probed: EmulatorHealth | undefined;
     try {
-      probed = await probeEmulator(root, doFetch);
+      probed = await probeEmulator(root, doFetch, spec.adminToken);
     } catch (err) {
+      if (err instanceof AdminTokenRequired) throw new TargetError(`--target ${root}: ${err.message}`);
       throw new TargetError(`--target ${root}: cannot reach it: ${describeError(err)}`);
     }
     if (!probed)
@@ -305,7 +318,7 @@ export async function createTarget(spec: TargetSpec = {}): Promise<Target> {
   }
   try {
     const moved = await overrides(spec, network);
-    const main = emulatorAt(root, doFetch, health);
+    const main = emulatorAt(root, doFetch, health, spec.adminToken);
     const endpoints: Partial<Record<ProviderName, Endpoint>> = {};
     for (const p of PROVIDER_NAMES) {
       if (moved[p]) endpoints[p] = moved[p];

@@ -117,7 +117,7 @@ export function attachProxy(server: Server, options: ProxyOptions): void {
         res.writeHead(400, { "content-type": "text/plain" }).end("bad request target\n");
         return;
       }
-      if (!hosts.match(hostname)) {
+      if (!hosts.match(hostname) && !isSelf(server, hostname, target)) {
         if (passthrough) {
           forward(req, res, target);
           return;
@@ -131,6 +131,14 @@ export function attachProxy(server: Server, options: ProxyOptions): void {
     }
     for (const listener of listeners) listener.call(server, req, res);
   });
+}
+
+/** A proxy request for the emulator's own address (a client that proxies even loopback). */
+function isSelf(server: Server, hostname: string, target: string): boolean {
+  if (!/^(localhost|127(\.\d{1,3}){3}|::1)$/.test(hostname)) return false;
+  const address = server.address();
+  const port = new URL(target).port || "80";
+  return typeof address === "object" && address !== null && String(address.port) === port;
 }
 
 /** Forwards a plain-HTTP proxy request (passthrough). */

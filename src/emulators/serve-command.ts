@@ -41,6 +41,10 @@ and the control plane at http://HOST:PORT/__emulator.
   --faults FILE               fault rules to start with (JSON: an array of rules, or {rules, seed})
   --rate-limit                TAMS: enforce 5 requests/s per app, as TAMS documents
   --allow-webhook-host H      TAMS: deliver webhooks to this non-loopback host too (repeatable)
+  --max-jobs N                jobs kept; past it the oldest finished ones are evicted (default 100000)
+  --max-tenants N             keys kept; past it the least recently active unregistered one goes (default 10000)
+  --max-upload-mb N           MiB of uploads kept; past it the oldest go (default 256)
+  --journal-mb N              MiB of request journal kept; past it the oldest entries go (default 64)
   --state-dir DIR             keep tenants, balances, jobs, uploads and results in DIR across
                               restarts (created if missing; see the README's Reliability section)
   --proxy                     also answer as an HTTP(S) forward proxy: CONNECT to a provider's real
@@ -99,6 +103,10 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv) {
       faults: { type: "string" },
       "rate-limit": { type: "boolean" },
       "allow-webhook-host": { type: "string", multiple: true },
+      "max-jobs": { type: "string" },
+      "max-tenants": { type: "string" },
+      "max-upload-mb": { type: "string" },
+      "journal-mb": { type: "string" },
       proxy: { type: "boolean" },
       "proxy-passthrough": { type: "boolean" },
       tls: { type: "boolean" },
@@ -193,6 +201,19 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv) {
     if (!config.ok) throw new UsageError(`--faults: ${config.message}`);
     faults = config.rules;
   }
+  const positiveInt = (n: number) => Number.isInteger(n) && n >= 1 && n <= 1e9;
+  const mib = (flag: string, value: string | undefined) => {
+    const n = number(flag, value, (x) => x > 0 && x <= 1e6, "a number of MiB > 0");
+    return n === undefined ? undefined : Math.round(n * 1024 * 1024);
+  };
+  const limits = Object.fromEntries(
+    Object.entries({
+      maxJobs: number("--max-jobs", values["max-jobs"], positiveInt, "an integer >= 1"),
+      maxTenants: number("--max-tenants", values["max-tenants"], positiveInt, "an integer >= 1"),
+      maxUploadBytes: mib("--max-upload-mb", values["max-upload-mb"]),
+      journalBytes: mib("--journal-mb", values["journal-mb"]),
+    }).filter(([, v]) => v !== undefined),
+  );
   const seed = number(
     "--seed",
     values.seed,
@@ -224,6 +245,7 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv) {
       ...(values["state-dir"] !== undefined ? { stateDir: values["state-dir"] } : {}),
       hosts: hostFor,
       faults: faults as never,
+      limits,
       providerOptions: {
         tams: {
           rateLimit: values["rate-limit"] ?? false,

@@ -18,7 +18,8 @@ export function createIdFactory(random: () => number) {
     /** `64351e4d567bcd86773dc841`-style: 4 bytes of seconds, 4 random bytes, 4 bytes of counter. */
     objectId(now: number): string {
       seq++;
-      return hex(Math.floor(now / 1000), 8) + hex(machine, 8) + hex(seq, 8);
+      // join() makes one flat string; `+` would keep a rope of the parts for as long as the id lives.
+      return [hex(Math.floor(now / 1000), 8), hex(machine, 8), hex(seq, 8)].join("");
     },
     /** `cgqhsljj5mf00080001g`-style (xid, base32hex). */
     xid(now: number): string {
@@ -26,12 +27,12 @@ export function createIdFactory(random: () => number) {
       const alphabet = "0123456789abcdefghijklmnopqrstuv";
       // xid: 4 bytes of seconds, 5 bytes of machine and process, 3 bytes of counter.
       let n = (BigInt(Math.floor(now / 1000)) << 64n) | (BigInt(machine) << 24n) | BigInt(seq & 0xffffff);
-      let out = "";
-      for (let i = 0; i < 20; i++) {
-        out = alphabet[Number(n % 32n)] + out;
+      const out: string[] = [];
+      for (let i = 19; i >= 0; i--) {
+        out[i] = alphabet[Number(n % 32n)]!;
         n /= 32n;
       }
-      return out;
+      return out.join("");
     },
     /** Draws the random parts again (after the server's full reset restarted the stream). */
     reset() {

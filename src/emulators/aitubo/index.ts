@@ -6,7 +6,7 @@ import type { Job } from "../core/job-store.js";
 import { type EmulatorEnv, type ProviderDefinition, requestHeader } from "../core/provider.js";
 import { createAituboContext } from "./context.js";
 import { AITUBO_CODES, AITUBO_MESSAGES, aituboStatusResponse } from "./errors.js";
-import { type AituboJob, STATUS_OF_PHASE } from "./jobs.js";
+import { type AituboJob, forgetJob, STATUS_OF_PHASE } from "./jobs.js";
 import { catalogRoutes } from "./routes-catalog.js";
 import { fileRoutes } from "./routes-files.js";
 import { jobRoutes } from "./routes-jobs.js";
@@ -35,6 +35,10 @@ export const aituboProvider: ProviderDefinition = {
     aituboStatusResponse(status, kind === "internal" ? AITUBO_MESSAGES.internal : message),
   create(core) {
     const ctx = createAituboContext(core);
+    // A job evicted by the core's cap takes its arts along (its files go in the core).
+    core.jobs.onEvict((job) => {
+      if (job.provider === core.name) forgetJob(ctx, job as Job<AituboJob>);
+    });
     const app = new Hono<EmulatorEnv>();
     app.route("/", catalogRoutes(ctx));
     app.route("/", jobRoutes(ctx));

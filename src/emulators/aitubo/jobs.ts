@@ -136,3 +136,18 @@ export function artView(ctx: AituboContext, tenant: Tenant, artId: string) {
   });
   return { art, variants: done };
 }
+
+/**
+ * Drops what the tenant keeps about an evicted job: its arts, or (an upscale) its variant of an art.
+ */
+export function forgetJob(ctx: AituboContext, job: Job<AituboJob>): void {
+  const tenant = ctx.core.tenants.peek(job.tenantKey);
+  if (!tenant) return;
+  const arts = tenantState(tenant).arts;
+  for (const img of job.data.images) {
+    const art = arts.get(img.artId);
+    if (!art) continue;
+    if (art.jobId === job.id) arts.delete(img.artId);
+    else art.variants = art.variants.filter((v) => v.jobId !== job.id);
+  }
+}

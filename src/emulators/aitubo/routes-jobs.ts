@@ -89,7 +89,8 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
       height,
       count,
       steps,
-      ...(body.modelId ? { modelId: body.modelId } : {}),
+      // The catalog's own string (equal to the request's): one copy for every job, not one per job.
+      ...(model ? { modelId: model.id } : {}),
       ...(body.imagePath ? { imagePath: body.imagePath } : {}),
       ...(body.maskImage ? { maskImage: body.maskImage } : {}),
       ...(controlModel
@@ -101,6 +102,13 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
       ...(body.guidanceScale !== undefined ? { guidanceScale: body.guidanceScale } : {}),
       ...(seed !== undefined ? { seed } : {}),
     };
+    // What a result's render needs, read out of the request here: the render closure lives as long as
+    // the job, and a closure naming `body` would keep the whole parsed request alive with it.
+    const prompt = body.prompt;
+    const strength = source ? (body.strength ?? DEFAULTS.strength) : undefined;
+    const control = controlModel
+      ? { model: controlModel, strength: body.controlStrength ?? DEFAULTS.controlStrength }
+      : undefined;
     const { job, balance } = startJob(ctx, {
       tenant,
       kind: "create",
@@ -116,6 +124,7 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
             provider: AITUBO,
             path,
             tenantKey: tenant.key,
+            jobId,
             contentType: CONTENT_TYPES[format],
             createdAt: core.clock.now(),
             meta: { width, height, artId, jobId },
@@ -126,17 +135,15 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
                 format,
                 // [inferred] without a seed, the job id seeds the image (still deterministic per job).
                 seed: seed ?? jobId,
-                prompt: body.prompt,
+                prompt,
                 jobId,
                 index,
                 modelName: model.name,
                 params: { provider: AITUBO, modelId: model.id, modelName: model.name, steps, artId },
                 source,
-                strength: source ? (body.strength ?? DEFAULTS.strength) : undefined,
+                strength,
                 mask,
-                control: controlModel
-                  ? { model: controlModel, strength: body.controlStrength ?? DEFAULTS.controlStrength }
-                  : undefined,
+                control,
               }),
           });
           const arts = tenantState(tenant).arts;
@@ -265,6 +272,7 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
           provider: AITUBO,
           path,
           tenantKey: tenant.key,
+          jobId,
           contentType: CONTENT_TYPES[format],
           createdAt: core.clock.now(),
           meta: { width, height, artId: art.id, jobId, spec },
@@ -322,6 +330,7 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
           provider: AITUBO,
           path,
           tenantKey: tenant.key,
+          jobId,
           contentType: CONTENT_TYPES.png,
           createdAt: core.clock.now(),
           meta: { width, height, artId, jobId },

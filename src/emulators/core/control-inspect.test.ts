@@ -51,6 +51,21 @@ describe("control routes for looking inside", () => {
     expect(file.headers.get("content-type")).toBe("image/png");
     expect((await file.arrayBuffer()).byteLength).toBe(job.results[0].bytes);
     expect((await server.fetch("/__emulator/jobs/test/nope")).status).toBe(404);
+    // regression: a broken %-escape in a file path was a 500.
+    const broken = await server.fetch("/__emulator/files/test/out/%E0%A4%A.png");
+    expect(broken.status).toBe(404);
+    expect((await broken.json()).error.message).toMatch(/no test file/);
+  });
+
+  it("lists the requests naming a job by its whole id (job1's page does not show job10's)", async () => {
+    make();
+    for (let i = 0; i < 10; i++) await post("/test/jobs", "k", { prompt: "x" });
+    await server.fetch("/test/jobs/job10");
+    const job = await json("/__emulator/jobs/test/job1");
+    expect(job.requests.total).toBe(1);
+    expect(job.requests.entries[0].response.body).toMatchObject({ id: "job1" });
+    // The journal's own text filter stays a substring search.
+    expect((await json("/__emulator/journal?text=job1")).total).toBe(3);
   });
 
   it("filters the journal by method, path, status class and text, newest first", async () => {

@@ -170,7 +170,12 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
       request: inspect?.request?.(job) ?? null,
       // The job's tenant's and keyless ones (Aitubo's job/get reads any job without a key); searching
       // every tenant's journal would cost a pass over all of them per page view.
-      requests: state.journal.page({ keys: [job.tenantKey, "anonymous"], text: job.id, limit: 50 }),
+      requests: state.journal.page({
+        keys: [job.tenantKey, "anonymous"],
+        text: job.id,
+        word: true,
+        limit: 50,
+      }),
     });
   });
 

@@ -80,6 +80,21 @@ const resetSchema = z
   .strict()
   .optional();
 
+/** Tenants listed by `GET /state` (the most recently active); `totals.tenants` counts them all. */
+const STATE_TENANTS = 50;
+/** Page size of `GET /tenants/:key` by default, and at most. */
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+/** A paging query parameter: an integer in [min, max], or the default when absent. */
+function pageNumber(text: string | undefined, field: string, min: number, max: number, fallback: number) {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isInteger(n) || n < min || n > max)
+    throw controlError(400, `${field}: must be an integer from ${min} to ${max}`, field);
+  return n;
+}
+
 /** A tenant by its raw key, or by its mask as `/state` lists it (when exactly one key has it). */
 export function findTenantIn(tenants: TenantStore, keyOrMask: string): Tenant | undefined {
   const exact = tenants.peek(keyOrMask);
@@ -103,14 +118,21 @@ export function createControlPlane(state: ControlPlaneState): Hono {
     c.json({ status: "ok", providers: [...state.providers.keys()], clock: state.clock.mode }),
   );
 
+  // A summary, O(tenants shown) whatever the number of jobs: counts come from the stores' indexes.
   app.get("/state", (c) => {
     // Keys are never answered in clear: a tenant shows as its mask, which /tenants/:key also takes.
-    const tenants = state.tenants.list().map((t) => ({
+    const all = state.tenants.list();
+    // Chosen by activity, shown in a stable order (by creation), so merely reading or refusing a
+    // request does not reorder the list.
+    const shown = all
+      .slice(-STATE_TENANTS)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const tenants = shown.map((t) => ({
       key: maskKey(t.key),
       registered: t.registered,
       balance: t.ledger.balance(),
       jobs: state.jobs.count(undefined, t.key),
-      files: state.files.list(undefined, t.key).length,
+      files: state.files.count(t.key),
       requests: state.journal.count(t.key),
     }));
     const providers = Object.fromEntries(
@@ -119,13 +141,25 @@ export function createControlPlane(state: ControlPlaneState): Hono {
         { jobs: state.jobs.count(name), ...(p.describe?.() ?? {}) },
       ]),
     );
+    const files = state.files.stats();
     return c.json({
       clock: state.clock.state(),
       uptimeMs: state.clock.now() - state.startedAt,
       strictKeys: state.tenants.strict,
       providers,
+      // The most recently active tenants (all of them up to STATE_TENANTS); totals below.
       tenants,
-      files: { count: state.files.list().length, cacheBytes: state.files.cache.bytes },
+      totals: {
+        tenants: all.length,
+        jobs: state.jobs.count(),
+        requests: state.journal.count(),
+      },
+      limits: {
+        maxJobs: state.jobs.maxJobs,
+        evictedJobs: state.jobs.evicted,
+        journal: state.journal.stats(),
+      },
+      files: { count: files.results + files.uploads, ...files },
       faults: state.faults.list(),
     });
   });
@@ -144,18 +178,40 @@ export function createControlPlane(state: ControlPlaneState): Hono {
     return c.json(state.clock.state());
   });
 
-  const tenantView = (key: string) => {
+  /**
+   * A tenant with one page of its jobs, ledger and files, newest first: `?page=1&limit=100`
+   * (limit 1..1000). Totals say how many there are in all.
+   */
+  const tenantView = (key: string, query: { page?: string; limit?: string } = {}) => {
     const t = findTenant(key);
     if (!t) throw controlError(404, "no tenant with that key (keys appear on first use or PUT)");
+    const page = pageNumber(query.page, "page", 1, Number.MAX_SAFE_INTEGER, 1);
+    const limit = pageNumber(query.limit, "limit", 1, MAX_PAGE, DEFAULT_PAGE);
+    const offset = (page - 1) * limit;
+    const jobs = state.jobs.page({ tenantKey: t.key, offset, limit });
+    const ledger = t.ledger.entries();
+    const files = state.files.list(undefined, t.key);
+    const newestFirst = <T>(xs: readonly T[]) =>
+      xs.slice(Math.max(0, xs.length - offset - limit), Math.max(0, xs.length - offset)).reverse();
     return {
       key: maskKey(t.key),
       registered: t.registered,
       balance: t.ledger.balance(),
-      ledger: t.ledger.entries(),
-      jobs: state.jobs.count(undefined, t.key),
-      files: state.files
-        .list(undefined, t.key)
-        .map((f) => ({ provider: f.provider, path: f.path, kind: f.kind })),
+      jobs: jobs.total,
+      page,
+      limit,
+      totals: { jobs: jobs.total, ledger: ledger.length, files: files.length },
+      recentJobs: jobs.jobs.map((j) => {
+        const v = state.jobs.view(j);
+        return {
+          provider: j.provider,
+          id: j.id,
+          phase: v.phase,
+          createdAt: new Date(j.timeline.createdAt).toISOString(),
+        };
+      }),
+      ledger: newestFirst(ledger),
+      files: newestFirst(files).map((f) => ({ provider: f.provider, path: f.path, kind: f.kind })),
     };
   };
   app.put("/tenants/:key", async (c) => {
@@ -164,7 +220,9 @@ export function createControlPlane(state: ControlPlaneState): Hono {
     state.tenants.register(key, balance);
     return c.json(tenantView(key));
   });
-  app.get("/tenants/:key", (c) => c.json(tenantView(c.req.param("key"))));
+  app.get("/tenants/:key", (c) =>
+    c.json(tenantView(c.req.param("key"), { page: c.req.query("page"), limit: c.req.query("limit") })),
+  );
 
   app.get("/faults", (c) => c.json({ rules: state.faults.list() }));
   app.put("/faults", async (c) => {

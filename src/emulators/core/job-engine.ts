@@ -138,13 +138,17 @@ export interface JobDirectives {
   nsfw?: boolean;
 }
 
+/** Outcomes without a reason are shared by every job (one object, not one per job). */
+const SUCCEED: JobOutcome = Object.freeze({ kind: "succeed" });
+const HANG: JobOutcome = Object.freeze({ kind: "hang" });
+
 /**
  * The outcome a new job gets from directives, or success.
  */
 export function outcomeFrom(directives: JobDirectives | undefined): JobOutcome {
-  if (directives?.hang) return { kind: "hang" };
+  if (directives?.hang) return HANG;
   if (directives?.fail) return { kind: "fail", reason: directives.fail.reason };
-  return { kind: "succeed" };
+  return SUCCEED;
 }
 
 /** One step of a job's history: the phase it entered and when. */

@@ -1,6 +1,10 @@
 /**
  * The request journal: every request and response, per tenant, with secrets redacted.
+ *
+ * Bounded twice: at most 500 entries per tenant, and a byte budget over all of them (the oldest
+ * entries of any tenant go first); a body longer than 64 Ki characters is kept cut, with its length and hash.
  */
+import { createHash } from "node:crypto";
 import type { EventBus } from "./events.js";
 import { isSecretName, maskKey, redactJson, redactParams, redactSecret, redactText } from "./secrets.js";
 import { parseJsonText } from "./validation.js";
@@ -98,9 +102,10 @@ export function summarizeBody(
       const parsed = parseJsonText(text);
       if (parsed.ok) return redactJson(parsed.value);
     }
-    // Cut or broken JSON, or plain text: secrets are masked where a name says so.
+    // Cut or broken JSON, or plain text: secrets are masked where a name says so. A body the
+    // journal stored cut already says its size and hash.
     const shown = redactText(text);
-    return shown.length > MAX_BODY_CHARS
+    return shown.length > MAX_BODY_CHARS && !STORED_CUT.test(shown)
       ? `${shown.slice(0, MAX_BODY_CHARS)}… (${text.length} chars)`
       : shown;
   }
@@ -158,6 +163,27 @@ export function toJournalEntry(seq: number, raw: RawExchange): JournalEntry {
 
 /** Entries kept per tenant (older ones are dropped). */
 const PER_TENANT = 500;
+/** Default byte budget of the whole journal. */
+export const DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024;
+/**
+ * A body longer than this (in characters) is stored cut to what a reader is shown anyway, with its
+ * length and a SHA-256 of the whole, so one large request cannot hold megabytes in the journal.
+ * Up to it, bodies are kept whole (a reader parses JSON up to this size).
+ */
+export const STORED_BODY_CHARS = MAX_BODY_CHARS * 8;
+/** The tail {@link storedBody} leaves on a cut body. */
+const STORED_CUT = /… \(\d+ chars, sha256 [0-9a-f]{64}\)$/;
+/** What an entry costs beyond its bodies (the record, headers, path): a flat estimate. */
+const ENTRY_OVERHEAD = 1024;
+
+/** Counts of the journal, for the control plane. */
+export interface JournalStats {
+  entries: number;
+  bytes: number;
+  maxBytes: number;
+  /** Entries dropped to keep within the byte budget (not counting the per-tenant cap). */
+  evicted: number;
+}
 
 /** The journal of one server. */
 export interface Journal {
@@ -171,6 +197,7 @@ export interface Journal {
    */
   page(filter: JournalQuery): { total: number; entries: JournalEntry[] };
   count(key?: string): number;
+  stats(): JournalStats;
   deleteTenant(key: string): void;
   clear(): void;
 }
@@ -185,6 +212,8 @@ export interface JournalQuery {
   path?: string;
   status?: string;
   text?: string;
+  /** `text` must stand as a whole token (`job7` does not find `job77`): for ids. */
+  word?: boolean;
   offset?: number;
   limit?: number;
 }
@@ -195,32 +224,103 @@ function matcher(q: JournalQuery): (raw: RawExchange) => boolean {
   const status = q.status?.trim().toLowerCase();
   const statusClass = status && /^[1-5]xx$/.test(status) ? Number(status[0]) : undefined;
   const statusExact = status && statusClass === undefined ? Number(status) : undefined;
+  const text = q.text;
+  const word =
+    text && q.word
+      ? new RegExp(`(?<![\\w-])${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`)
+      : undefined;
+  const has = text ? (s: string) => s.includes(text) && (!word || word.test(s)) : undefined;
   return (raw) =>
     (!q.provider || raw.provider === q.provider) &&
     (!method || raw.method === method) &&
     (!q.path || raw.path.includes(q.path)) &&
     (statusClass === undefined || Math.floor(raw.status / 100) === statusClass) &&
     (statusExact === undefined || raw.status === statusExact) &&
-    (!q.text ||
-      raw.path.includes(q.text) ||
-      raw.query.includes(q.text) ||
-      (raw.requestText?.includes(q.text) ?? false) ||
-      (raw.responseText?.includes(q.text) ?? false));
+    (!has ||
+      has(raw.path) ||
+      has(raw.query) ||
+      (raw.requestText !== undefined && has(raw.requestText)) ||
+      (raw.responseText !== undefined && has(raw.responseText)));
+}
+
+/** Options of {@link createJournal}. */
+export interface JournalOptions {
+  /** Byte budget of all entries together; the oldest go first. Default 64 MiB. */
+  maxBytes?: number;
+}
+
+/** A body as stored: cut past {@link STORED_BODY_CHARS}, with the whole's length and hash. */
+export function storedBody(text: string | undefined): string | undefined {
+  if (text === undefined || text.length <= STORED_BODY_CHARS) return text;
+  const sha256 = createHash("sha256").update(text).digest("hex");
+  return `${text.slice(0, MAX_BODY_CHARS)}… (${text.length} chars, sha256 ${sha256})`;
+}
+
+interface Stored {
+  seq: number;
+  tenantKey: string;
+  bytes: number;
+  raw: RawExchange;
 }
 
 /** Creates an empty journal; with `events`, each new entry is announced as `request.journaled`. */
-export function createJournal(events?: EventBus): Journal {
-  const byTenant = new Map<string, { seq: number; raw: RawExchange }[]>();
+export function createJournal(events?: EventBus, options: JournalOptions = {}): Journal {
+  const maxBytes = options.maxBytes ?? DEFAULT_JOURNAL_BYTES;
+  const byTenant = new Map<string, Stored[]>();
+  // Every entry in arrival order (a queue with a moving head), for the global byte budget.
+  let order: Stored[] = [];
+  let head = 0;
+  let entries = 0;
+  let bytes = 0;
+  let evicted = 0;
   let seq = 0;
+
+  const dropOldestOf = (list: Stored[]) => {
+    const gone = list.shift()!;
+    bytes -= gone.bytes;
+    entries--;
+    // Marks it for the global queue, which skips entries already gone.
+    gone.bytes = -1;
+  };
+
   return {
     add(tenantKey, raw) {
+      const requestText = storedBody(raw.requestText);
+      const responseText = storedBody(raw.responseText);
+      const exchange =
+        requestText === raw.requestText && responseText === raw.responseText
+          ? raw
+          : { ...raw, requestText, responseText };
+      const size = ENTRY_OVERHEAD + (requestText?.length ?? 0) * 2 + (responseText?.length ?? 0) * 2;
       let list = byTenant.get(tenantKey);
       if (!list) {
         list = [];
         byTenant.set(tenantKey, list);
       }
-      list.push({ seq: ++seq, raw });
-      if (list.length > PER_TENANT) list.shift();
+      const stored: Stored = { seq: ++seq, tenantKey, bytes: size, raw: exchange };
+      list.push(stored);
+      order.push(stored);
+      entries++;
+      bytes += size;
+      if (list.length > PER_TENANT) dropOldestOf(list);
+      // Global budget: the oldest entries of any tenant go first (a tenant's oldest is its first).
+      while (bytes > maxBytes && head < order.length) {
+        const oldest = order[head]!;
+        order[head++] = undefined as unknown as Stored;
+        if (oldest.bytes < 0) continue;
+        const own = byTenant.get(oldest.tenantKey);
+        if (own?.[0] === oldest) {
+          dropOldestOf(own);
+          evicted++;
+          if (own.length === 0) byTenant.delete(oldest.tenantKey);
+        }
+      }
+      // The queue holds each entry once; drop the consumed front (and entries gone by the
+      // per-tenant cap) once they are most of it.
+      if (order.length > 2048 && order.length > 2 * entries) {
+        order = order.slice(head).filter((e) => e.bytes >= 0);
+        head = 0;
+      }
       // Built only when someone listens: this runs on every request.
       if (events?.listening) {
         events.publish({
@@ -252,11 +352,21 @@ export function createJournal(events?: EventBus): Journal {
         .sort((a, b) => a.seq - b.seq);
       return (filter.limit ? rows.slice(-filter.limit) : rows).map((e) => toJournalEntry(e.seq, e.raw));
     },
-    count: (key) =>
-      key !== undefined
-        ? (byTenant.get(key)?.length ?? 0)
-        : [...byTenant.values()].reduce((n, l) => n + l.length, 0),
-    deleteTenant: (key) => byTenant.delete(key),
-    clear: () => byTenant.clear(),
+    count: (key) => (key !== undefined ? (byTenant.get(key)?.length ?? 0) : entries),
+    stats: () => ({ entries, bytes, maxBytes, evicted }),
+    deleteTenant(key) {
+      const list = byTenant.get(key);
+      if (!list) return;
+      while (list.length) dropOldestOf(list);
+      byTenant.delete(key);
+    },
+    clear() {
+      byTenant.clear();
+      order = [];
+      head = 0;
+      entries = 0;
+      bytes = 0;
+      evicted = 0;
+    },
   };
 }

@@ -23,6 +23,13 @@ export interface TenantStoreOptions {
   startCredit: number;
   strictKeys: boolean;
   now: () => number;
+  /**
+   * Most tenants kept: past it the least recently active tenant that was made up on first sight
+   * (not registered) is evicted, with everything it owns. Default: unbounded.
+   */
+  maxTenants?: number;
+  /** Called with each evicted tenant's key, so the server drops its jobs, files and journal. */
+  onEvict?: (key: string) => void;
   /** Where balance changes are published (`credits.charged`, `credits.refunded`, `credits.set`). */
   events?: EventBus;
 }
@@ -42,7 +49,10 @@ export interface TenantStore {
   peek(key: string): Tenant | undefined;
   /** Registers (or updates) a key; registered keys pass strict mode. */
   register(key: string, balance?: number): Tenant;
+  /** Every tenant, least recently active first. */
   list(): Tenant[];
+  /** How many tenants there are. */
+  readonly size: number;
   delete(key: string): boolean;
   clear(): void;
 }
@@ -63,7 +73,20 @@ export function tenantScope<T>(tenant: Tenant, provider: string, init: () => T):
 
 /** Creates the tenant store. */
 export function createTenantStore(options: TenantStoreOptions): TenantStore {
+  // In order of last activity: a tenant is moved to the end each time it is resolved.
   const tenants = new Map<string, Tenant>();
+  const maxTenants = options.maxTenants ?? Number.POSITIVE_INFINITY;
+  /** Evicts the least recently active unregistered tenant (a bounded look from the oldest). */
+  const evictIdle = (keep: Tenant) => {
+    let looked = 0;
+    for (const t of tenants.values()) {
+      if (looked++ >= 64) return;
+      if (t.registered || t === keep) continue;
+      tenants.delete(t.key);
+      options.onEvict?.(t.key);
+      return;
+    }
+  };
   const make = (key: string, registered: boolean, balance: number): Tenant => {
     const tenant: Tenant = {
       key,
@@ -82,13 +105,20 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
       scopes: new Map(),
     };
     tenants.set(key, tenant);
+    if (tenants.size > maxTenants) evictIdle(tenant);
     return tenant;
   };
   return {
     strict: options.strictKeys,
     resolve(key) {
       const found = tenants.get(key);
-      if (found) return found.registered || !options.strictKeys ? found : undefined;
+      if (found) {
+        if (!found.registered && options.strictKeys) return undefined;
+        // Most recently active last (what eviction reads); two Map operations per request.
+        tenants.delete(key);
+        tenants.set(key, found);
+        return found;
+      }
       if (options.strictKeys) return undefined;
       return make(key, false, options.startCredit);
     },
@@ -103,6 +133,9 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
       return make(key, true, balance ?? options.startCredit);
     },
     list: () => [...tenants.values()],
+    get size() {
+      return tenants.size;
+    },
     delete: (key) => tenants.delete(key),
     clear: () => tenants.clear(),
   };

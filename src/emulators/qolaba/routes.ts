@@ -181,6 +181,8 @@ export function createQolabaRoutes(ctx: ProviderContext): { app: Hono<EmulatorEn
           provider: PROVIDER,
           path,
           tenantKey: tenant.key,
+          // A queued task is a job: evicting it deletes its files; a synchronous answer's are loose.
+          jobId: plan.celery ? taskId : undefined,
           contentType: "image/webp",
           createdAt: ctx.clock.now(),
           meta: { taskId, index: i },

@@ -18,9 +18,11 @@ export const SDXL_T2I = "ap-oDVXRQ7bCaWW05O52P1mlA";
 /** An image-to-image app (SDXL) [backend]. */
 export const SDXL_I2I = "ap-eRSyl0imzrUrbvgdAYwDTl";
 
-/** A server with Qolaba alone, on an instant clock unless told otherwise. */
+/**
+ * A server with Qolaba alone, on an instant clock unless told otherwise, with a fixed seed: task
+ * ids are random per start otherwise, and images (the canny test's edges) depend on them.
+ */
 export function qolabaServer(options: EmulatorServerOptions = {}): EmulatorServer {
-  // A fixed seed: task ids (and so images) are the same on every test run.
   return createEmulatorServer([qolabaProvider], { clock: { mode: "instant" }, seed: 1, ...options });
 }
 

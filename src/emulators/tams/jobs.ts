@@ -296,6 +296,7 @@ function register(state: TamsState, job: TamsJob, now: number): void {
       provider: ctx.name,
       path,
       tenantKey: job.tenantKey,
+      jobId: job.id,
       contentType: CONTENT_TYPES[o.format],
       createdAt: o.readyAt,
       expiresAt: o.readyAt + state.options.resultTtlSec * 1000,
