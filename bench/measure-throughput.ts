@@ -167,7 +167,10 @@ export async function fundBenchKey(base: string): Promise<void> {
  */
 export async function measureThroughput(rounds: number, s: LoadSettings): Promise<ThroughputResult> {
   const [emuPort, basePort] = [await freePort(), await freePort()];
-  const emulator = spawnServer("emulator", emuPort);
+  // The create routes make tens of thousands of jobs per round on a quiet machine: past the default
+  // job cap the oldest finished jobs (the polled ones made first) would be evicted mid-run and
+  // answer 404, so this server keeps every job.
+  const emulator = spawnServer("emulator", emuPort, ["--max-jobs", "100000000"]);
   const baseline = spawnServer("baseline", basePort);
   try {
     const emu = `http://127.0.0.1:${emuPort}`;
