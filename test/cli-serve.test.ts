@@ -2,48 +2,21 @@
  * The built CLI over a real port: what a user gets from `npm start`.
  * Needs `npm run build` first (`npm test` does it).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { fetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, type StartedCli, startCli } from "./cli-process.js";
 
-const CLI = fileURLToPath(new URL("../dist/bin/cli.js", import.meta.url));
 const KEY = "cli-test-key-0001";
 
-/** Starts the CLI and resolves with the base URL from its banner. */
-async function start(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => {
-    out += d;
-  });
-  child.stderr!.on("data", (d) => {
-    out += d;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 10_000);
-    child.stdout!.on("data", () => {
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  return { child, url, output: () => out };
-}
-
 describe("the built CLI, over a real port", () => {
-  let server: Awaited<ReturnType<typeof start>>;
+  let server: StartedCli;
   beforeAll(async () => {
     expect(existsSync(CLI), "run `npm run build` first").toBe(true);
-    server = await start(["--clock", "manual", "--start-credit", "100"]);
+    server = await startCli(["--clock", "manual", "--start-credit", "100"]);
   });
   afterAll(() => {
     if (server?.child.exitCode === null) server.child.kill("SIGKILL");
@@ -144,7 +117,7 @@ describe("CLI flags", () => {
 
   it("serves a provider at the root of its own port", async () => {
     const port = await freePort();
-    const s = await start(["--clock", "instant", "--provider-port", `aitubo=${port}`]);
+    const s = await startCli(["--clock", "instant", "--provider-port", `aitubo=${port}`]);
     try {
       expect(s.output()).toMatch(new RegExp(`aitubo +http://127\\.0\\.0\\.1:${port}\\n`));
       const res = await fetch(`http://127.0.0.1:${port}/api/job/models`);

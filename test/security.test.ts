@@ -1,15 +1,9 @@
-/**
- * Keys and tenants kept apart, across every provider: strict keys refuse an unregistered key on
- * every route that takes one, with the provider's own auth error; one key's Aitubo upload is
- * unknown to another key.
- */
-import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EmulatorServer } from "../src/emulators/core/server.js";
 import { createEmulators } from "../src/emulators/create-emulators.js";
+import { startCli } from "./cli-process.js";
 
 const GOOD = "registered-key-000001";
 const BAD = "unregistered-key-00001";
@@ -171,29 +165,9 @@ describe("tenants kept apart", () => {
 
 describe("the built CLI's admin token", () => {
   it("requires --admin-token on the control plane when given, and prints how to send it", async () => {
-    const cli = fileURLToPath(new URL("../dist/bin/cli.js", import.meta.url));
-    const child = spawn(
-      process.execPath,
-      [cli, "serve", "--port", "0", "--admin-token", "cli-admin-token-1"],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const { child, url, output } = await startCli(["--admin-token", "cli-admin-token-1"]);
     try {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-      });
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 20_000);
-        child.stdout.on("data", () => {
-          const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-          if (m && out.includes("x-emulator-admin-token")) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-      });
+      const out = output();
       expect(out).toContain("the control plane needs the admin token (--admin-token)");
       expect((await fetch(`${url}/__emulator/state`)).status).toBe(401);
       const ok = await fetch(`${url}/__emulator/state`, {

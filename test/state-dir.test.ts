@@ -8,14 +8,13 @@ import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { fetch } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
 import type { EmulatorServer } from "../src/emulators/core/server.js";
 import { createEmulators } from "../src/emulators/create-emulators.js";
+import { CLI, startCli } from "./cli-process.js";
 
-const CLI = fileURLToPath(new URL("../dist/bin/cli.js", import.meta.url));
 const KEY = "state-dir-key-000001";
 const DREAMSHAPER = "642b977d2f2842537c09fe41";
 const fresh = () => join(mkdtempSync(join(tmpdir(), "emu-state-")), "state");
@@ -139,32 +138,6 @@ describe("every provider's state survives a restart (in process)", () => {
   });
 });
 
-/** Starts the built CLI and resolves with its base URL. */
-async function start(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => {
-    out += d;
-  });
-  child.stderr!.on("data", (d) => {
-    out += d;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner: ${out}`)), 20_000);
-    child.stdout!.on("data", () => {
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  return { child, url, output: () => out };
-}
-
 describe("the built CLI with --state-dir, over a real port", () => {
   const children: ChildProcess[] = [];
   afterAll(() => {
@@ -179,7 +152,7 @@ describe("the built CLI with --state-dir, over a real port", () => {
 
   it("regression-style: a restart after SIGTERM keeps a job pollable and its image downloadable", async () => {
     const dir = fresh();
-    const one = await start(["--clock", "manual", "--state-dir", dir]);
+    const one = await startCli(["--clock", "manual", "--state-dir", dir]);
     children.push(one.child);
     const created = (await (
       await api(one.url, "/api/job/create", { prompt: "kept", modelId: DREAMSHAPER, count: 1 })
@@ -197,7 +170,7 @@ describe("the built CLI with --state-dir, over a real port", () => {
     one.child.kill("SIGTERM");
     expect((await once(one.child, "exit"))[0]).toBe(0);
 
-    const two = await start(["--clock", "manual", "--state-dir", dir]);
+    const two = await startCli(["--clock", "manual", "--state-dir", dir]);
     children.push(two.child);
     expect(two.output()).toMatch(/state kept in .* \(\d+ change\(s\) restored\)/);
     const again = (await (await api(two.url, `/api/job/get?id=${created.data.id}`)).json()) as typeof done;
@@ -211,7 +184,7 @@ describe("the built CLI with --state-dir, over a real port", () => {
 
   it("SIGKILL under load, then restart: the state is readable and every answered job is there", async () => {
     const dir = fresh();
-    const one = await start(["--clock", "instant", "--state-dir", dir]);
+    const one = await startCli(["--clock", "instant", "--state-dir", dir]);
     children.push(one.child);
     const acknowledged: string[] = [];
     let stop = false;
@@ -238,7 +211,7 @@ describe("the built CLI with --state-dir, over a real port", () => {
     await Promise.all(workers);
     await exited;
 
-    const two = await start(["--clock", "instant", "--state-dir", dir]);
+    const two = await startCli(["--clock", "instant", "--state-dir", dir]);
     children.push(two.child);
     const missing: string[] = [];
     for (const id of acknowledged) {
@@ -256,7 +229,7 @@ describe("the built CLI with --state-dir, over a real port", () => {
 
   it("refuses a directory made under other settings with a clear message and exit code 2", async () => {
     const dir = fresh();
-    const one = await start(["--clock", "manual", "--state-dir", dir, "--seed", "5"]);
+    const one = await startCli(["--clock", "manual", "--state-dir", dir, "--seed", "5"]);
     children.push(one.child);
     one.child.kill("SIGTERM");
     await once(one.child, "exit");

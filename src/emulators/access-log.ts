@@ -15,7 +15,7 @@ export const LOG_LEVELS: readonly LogLevel[] = ["silent", "info", "debug"];
 /**
  * Formats one exchange.
  * @example
- * accessLogLine(exchange, "info", new Date());
+ * accessLogLine(exchange, "info", new Date(emulators.clock.now()));
  * // 2026-12-02T05:40:00.123Z aitubo GET /api/user/profile 200 1.2ms ced6…1c5e0a2b
  */
 export function accessLogLine(exchange: RawExchange, level: LogLevel, now: Date): string {

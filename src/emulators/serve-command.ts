@@ -285,7 +285,8 @@ export async function runServeCommand(
     level === "silent"
       ? undefined
       : (exchange: Parameters<typeof accessLogLine>[0]) =>
-          io.stderr(`${accessLogLine(exchange, level, new Date())}\n`);
+          // The emulator's time, as the journal records it (a manual or sped-up clock shows as such).
+          io.stderr(`${accessLogLine(exchange, level, new Date(emulators.clock.now()))}\n`);
   let emulators: ReturnType<typeof createEmulators>;
   try {
     emulators = createEmulators({ ...opts.emulators, log, onExchange });

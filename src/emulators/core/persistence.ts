@@ -28,7 +28,10 @@ const SKIPPED_HEADERS = new Set([
   "transfer-encoding",
   "x-emulator-admin-token",
 ]);
-/** How often the store is synced and the clock saved, in wall ms. */
+/**
+ * How often the store is synced and the clock saved, in wall ms: a wall-clock timer on purpose, since
+ * what a SIGKILL can lose is bounded in real seconds whatever the emulated clock does.
+ */
 const SYNC_MS = 1000;
 
 /** What a request's fault middleware reads and writes (see `provider-middleware.ts`). */
