@@ -14,6 +14,7 @@ import type { EventBus } from "./events.js";
 import { createHeap } from "./heap.js";
 import { type JobPhase, jobView, upcomingTransitions } from "./job-engine.js";
 import type { Job } from "./job-store.js";
+import { createPhaseCounts, type PhaseCount } from "./phase-counts.js";
 
 interface Due {
   at: number;
@@ -26,6 +27,10 @@ export interface PhaseWatch {
   add(job: Job): void;
   /** Publishes a change that did not come from the clock (a cancel), if the phase moved. */
   touch(job: Job): void;
+  /** Stops counting a job the store dropped (evicted, or deleted with its tenant). */
+  remove(job: Job): void;
+  /** One provider's jobs per phase, as published, in O(1). */
+  counts(provider: string): PhaseCount;
   /** Forgets everything (a full reset). */
   clear(): void;
 }
@@ -39,12 +44,14 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
   const last = new WeakMap<Job, JobPhase>();
   let armedAt: number | undefined;
   let disarm: (() => void) | undefined;
+  const counts = createPhaseCounts();
 
   const publishChange = (job: Job, at: number) => {
     const previous = last.get(job);
     const phase = jobView(job.timeline, at).phase;
     if (previous === undefined || previous === phase) return;
     last.set(job, phase);
+    counts.move(job.provider, previous, phase);
     events.publish({
       type: "job.phase",
       at,
@@ -83,6 +90,7 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
       const now = clock.now();
       const phase = jobView(job.timeline, now).phase;
       last.set(job, phase);
+      counts.add(job.provider, phase);
       events.publish({
         type: "job.created",
         at: job.timeline.createdAt,
@@ -97,7 +105,15 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
     touch(job) {
       publishChange(job, clock.now());
     },
+    remove(job) {
+      const phase = last.get(job);
+      if (phase === undefined) return;
+      last.delete(job);
+      counts.remove(job.provider, phase);
+    },
+    counts: (provider) => counts.of(provider),
     clear() {
+      counts.clear();
       heap.clear();
       disarm?.();
       disarm = undefined;
