@@ -24,8 +24,8 @@ interface Due {
 export interface PhaseWatch {
   /** Starts watching a new job (publishes `job.created`). */
   add(job: Job): void;
-  /** Publishes a change that did not come from the clock (a cancel), if the phase moved. */
-  touch(job: Job): void;
+  /** Publishes a change that did not come from the clock (a cancel): the job was `previous`. */
+  changed(job: Job, previous: JobPhase): void;
   /** Forgets everything (a full reset). */
   clear(): void;
 }
@@ -33,18 +33,18 @@ export interface PhaseWatch {
 /**
  * Creates the watch. `isLive(job)` says whether the store still holds a job (one deleted with its
  * tenant publishes nothing more).
+ *
+ * Nothing is kept per job beyond its pending changes: the phase a job leaves at a change is known
+ * from which change it is (queued at its start, running at its end), and events are built only
+ * while someone listens.
  */
 export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: Job) => boolean): PhaseWatch {
   const heap = createHeap<Due>((a, b) => a.at < b.at);
-  const last = new WeakMap<Job, JobPhase>();
   let armedAt: number | undefined;
   let disarm: (() => void) | undefined;
 
-  const publishChange = (job: Job, at: number) => {
-    const previous = last.get(job);
-    const phase = jobView(job.timeline, at).phase;
-    if (previous === undefined || previous === phase) return;
-    last.set(job, phase);
+  const publish = (job: Job, at: number, phase: JobPhase, previous: JobPhase) => {
+    if (phase === previous || !events.listening) return;
     events.publish({
       type: "job.phase",
       at,
@@ -63,7 +63,11 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
     for (let top = heap.peek(); top && top.at <= now; top = heap.peek()) {
       heap.pop();
       const { at, job } = top;
-      if (isLive(job)) publishChange(job, at);
+      const t = job.timeline;
+      // A canceled job's change was published by the cancel; nothing moves after it.
+      if (!isLive(job) || (t.canceledAt !== undefined && t.canceledAt <= at)) continue;
+      const previous: JobPhase = at === t.createdAt + t.queuedMs ? "queued" : "running";
+      publish(job, at, jobView(t, at).phase, previous);
     }
     arm();
   };
@@ -81,21 +85,24 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
   return {
     add(job) {
       const now = clock.now();
-      const phase = jobView(job.timeline, now).phase;
-      last.set(job, phase);
-      events.publish({
-        type: "job.created",
-        at: job.timeline.createdAt,
-        provider: job.provider,
-        jobId: job.id,
-        tenantKey: job.tenantKey,
-        phase,
-      });
-      for (const at of upcomingTransitions(job.timeline, now)) heap.push({ at, job });
+      if (events.listening) {
+        events.publish({
+          type: "job.created",
+          at: job.timeline.createdAt,
+          provider: job.provider,
+          jobId: job.id,
+          tenantKey: job.tenantKey,
+          phase: jobView(job.timeline, now).phase,
+        });
+      }
+      const upcoming = upcomingTransitions(job.timeline, now);
+      if (upcoming.length === 0) return;
+      for (const at of upcoming) heap.push({ at, job });
       arm();
     },
-    touch(job) {
-      publishChange(job, clock.now());
+    changed(job, previous) {
+      const now = clock.now();
+      publish(job, now, jobView(job.timeline, now).phase, previous);
     },
     clear() {
       heap.clear();
