@@ -44,6 +44,20 @@ const DECIMAL = /^(-)?(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
  * @example fromDecimal(0.1) // { num: 1n, den: 10n }
  */
 export function fromDecimal(value: number | string): Ratio {
+  // Ratios are immutable and prices come from a few tables: every create converts the same ones.
+  const known = decimals.get(value);
+  if (known) return known;
+  const r = parseDecimal(value);
+  if (decimals.size >= MAX_REMEMBERED) decimals.clear();
+  decimals.set(value, r);
+  return r;
+}
+
+/** Conversions remembered by {@link fromDecimal} (cleared when full: it only saves work). */
+const decimals = new Map<number | string, Ratio>();
+const MAX_REMEMBERED = 4096;
+
+function parseDecimal(value: number | string): Ratio {
   const text = typeof value === "number" ? String(value) : value.trim();
   const m = DECIMAL.exec(text);
   if (!m) throw new RangeError(`fromDecimal: not a finite decimal: ${text}`);

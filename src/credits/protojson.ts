@@ -43,8 +43,18 @@ export function camelCase(name: string): string {
 
 /** `hrResizeX` → `hr_resize_x`, the proto field name protojson also accepts. */
 export function snakeCase(camel: string): string {
-  return camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  // Field names are a fixed set, each read on every request: convert each once.
+  let snake = snakeNames.get(camel);
+  if (snake === undefined) {
+    snake = camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    if (snakeNames.size < MAX_NAMES) snakeNames.set(camel, snake);
+  }
+  return snake;
 }
+
+/** Names {@link snakeCase} has converted (bounded: a client may send any number of unknown names). */
+const snakeNames = new Map<string, string>();
+const MAX_NAMES = 4096;
 
 /** Joins a parent path and a key (`stages[1]` + `diffusion`). */
 export function joinPath(parent: string, key: string): string {

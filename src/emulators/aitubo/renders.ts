@@ -2,6 +2,8 @@
  * How each result image is made: recipes over the core's image operations, registered in the
  * file store and rendered on first fetch.
  */
+
+import type { StoredFile } from "../core/file-store.js";
 import {
   depthMap,
   edgeMap,
@@ -11,6 +13,7 @@ import {
   renderPlaceholder,
   resizeImage,
 } from "../core/images.js";
+import { AITUBO } from "./context.js";
 import type { ImageSource } from "./sources.js";
 
 /** The file extension Aitubo uses for a format. */
@@ -35,7 +38,15 @@ export interface GenerateRecipe {
   jobId: string;
   index: number;
   modelName?: string;
-  params: Record<string, unknown>;
+  /**
+   * The parameters written into the image's metadata. Without them, a generation's own are
+   * written (`provider`, `modelId`, `modelName`, `steps`, `artId`): a create keeps its recipe as the
+   * file's `meta` for as long as the job lives, so it holds those as plain fields, not an object.
+   */
+  params?: Record<string, unknown>;
+  modelId?: string;
+  steps?: number;
+  artId?: string;
   source?: ImageSource;
   /** img2img denoising strength [0.1, 1]: how far the result moves from the source. */
   strength?: number;
@@ -49,6 +60,14 @@ async function controlImage(model: string, source: Buffer, width: number, height
   if (model === "depth" || model === "seg" || model === "normal") return depthMap(source);
   // canny, scribble, mlsd, hed: edge maps of one kind or another.
   return edgeMap(source);
+}
+
+/**
+ * Renders a result file whose `meta` is its {@link GenerateRecipe} (one shared function for every
+ * such file, instead of a closure per file).
+ */
+export function renderRecipeFile(file: StoredFile): Promise<Buffer> {
+  return renderGenerated(file.meta as unknown as GenerateRecipe);
 }
 
 /** Renders one generated image. Deterministic: same recipe, same bytes. */
@@ -78,7 +97,16 @@ export async function renderGenerated(r: GenerateRecipe): Promise<Buffer> {
     prompt: r.prompt,
     jobId: r.jobId,
     label: label || undefined,
-    params: { ...r.params, index: r.index },
+    params: r.params
+      ? { ...r.params, index: r.index }
+      : {
+          provider: AITUBO,
+          modelId: r.modelId,
+          modelName: r.modelName,
+          steps: r.steps,
+          artId: r.artId,
+          index: r.index,
+        },
     source: sourceBytes,
     // Higher strength = more denoising = less of the source survives.
     sourceWeight: r.strength !== undefined ? Math.min(0.9, Math.max(0.1, 1 - r.strength + 0.1)) : undefined,

@@ -28,7 +28,7 @@ import {
   STATUS_OF_PHASE,
   startJob,
 } from "./jobs.js";
-import { extensionOf, formatOf, renderGenerated } from "./renders.js";
+import { extensionOf, formatOf, type GenerateRecipe, renderGenerated, renderRecipeFile } from "./renders.js";
 import { createJobSchema, headshotSchema, pagingSchema, upscaleSchema, withoutEmpty } from "./schemas.js";
 import { resolveImage } from "./sources.js";
 
@@ -102,8 +102,7 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
       ...(body.guidanceScale !== undefined ? { guidanceScale: body.guidanceScale } : {}),
       ...(seed !== undefined ? { seed } : {}),
     };
-    // What a result's render needs, read out of the request here: the render closure lives as long as
-    // the job, and a closure naming `body` would keep the whole parsed request alive with it.
+    // What a result's render needs, read out of the request here.
     const prompt = body.prompt;
     const strength = source ? (body.strength ?? DEFAULTS.strength) : undefined;
     const control = controlModel
@@ -116,41 +115,49 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
       credits: estimate.total,
       durations: createDurations(count, width, height, steps),
       directives: directivesOf(c),
-      makeImages: (jobId) =>
-        Array.from({ length: count }, (_, index) => {
-          const artId = ctx.ids.objectId(core.clock.now());
-          const path = `images/art/${jobId}/${ctx.ids.xid(core.clock.now())}.${extensionOf(format)}`;
+      makeImages: (jobId) => {
+        const arts = tenantState(tenant).arts;
+        const images: JobImage[] = [];
+        for (let index = 0; index < count; index++) {
+          const now = core.clock.now();
+          const artId = ctx.ids.objectId(now);
+          const path = `images/art/${jobId}/${ctx.ids.xid(now)}.${extensionOf(format)}`;
+          // The recipe is the file's meta (its width and height are what other routes read there),
+          // rendered by one shared function: no closure and no contexts kept per job.
+          const recipe: GenerateRecipe = {
+            width,
+            height,
+            format,
+            // [inferred] without a seed, the job id seeds the image (still deterministic per job).
+            seed: seed ?? jobId,
+            prompt,
+            jobId,
+            index,
+            modelName: model.name,
+            modelId: model.id,
+            steps,
+            artId,
+            source,
+            strength,
+            mask,
+            control,
+          };
           core.files.putResult({
             provider: AITUBO,
             path,
             tenantKey: tenant.key,
             jobId,
             contentType: CONTENT_TYPES[format],
-            createdAt: core.clock.now(),
-            meta: { width, height, artId, jobId },
-            render: () =>
-              renderGenerated({
-                width,
-                height,
-                format,
-                // [inferred] without a seed, the job id seeds the image (still deterministic per job).
-                seed: seed ?? jobId,
-                prompt,
-                jobId,
-                index,
-                modelName: model.name,
-                params: { provider: AITUBO, modelId: model.id, modelName: model.name, steps, artId },
-                source,
-                strength,
-                mask,
-                control,
-              }),
+            createdAt: now,
+            meta: recipe as unknown as Record<string, unknown>,
+            render: renderRecipeFile,
           });
-          const arts = tenantState(tenant).arts;
           const art: Art = { id: artId, jobId, path, width, height, variants: [] };
           arts.set(artId, art);
-          return { path, artId };
-        }),
+          images.push({ path, artId });
+        }
+        return images;
+      },
     });
     tenantState(tenant).usedModels.add(model.id);
     // [doc] {consumedCredit, credit, id}; [client] subCredit too.

@@ -27,8 +27,12 @@ export interface StoredFile {
   jobId?: string;
   /** Uploads: the bytes. */
   bytes?: Buffer;
-  /** Results: how to make the bytes; deterministic, so eviction loses nothing. */
-  render?: () => Promise<Buffer>;
+  /**
+   * Results: how to make the bytes; deterministic, so eviction loses nothing. Called with the file
+   * itself, so one shared function can render every file from its `meta` (a closure per file costs
+   * a few hundred bytes of contexts, per job, for as long as the job is kept).
+   */
+  render?: (file: StoredFile) => Promise<Buffer>;
   /** Anything the provider wants to remember (size, art id...). */
   meta?: Record<string, unknown>;
 }
@@ -52,7 +56,9 @@ export interface FileStats {
 /** The file store. */
 export interface FileStore {
   putUpload(file: Omit<StoredFile, "kind" | "render"> & { bytes: Buffer }): StoredFile;
-  putResult(file: Omit<StoredFile, "kind" | "bytes"> & { render: () => Promise<Buffer> }): StoredFile;
+  putResult(
+    file: Omit<StoredFile, "kind" | "bytes"> & { render: (file: StoredFile) => Promise<Buffer> },
+  ): StoredFile;
   /** The record, without rendering. */
   stat(provider: string, path: string): StoredFile | undefined;
   /** The bytes: an upload's, or a result rendered (once, then cached). */
@@ -190,7 +196,7 @@ export function createFileStore(options: FileStoreOptions): FileStore {
     kind: StoredFile["kind"],
     f: Omit<StoredFile, "kind">,
     bytes: Buffer | undefined,
-    render: (() => Promise<Buffer>) | undefined,
+    render: StoredFile["render"],
   ): StoredFile => ({
     provider: f.provider,
     path: clean(f.path),
@@ -214,7 +220,7 @@ export function createFileStore(options: FileStoreOptions): FileStore {
     if (cached) return cached;
     let pending = rendering.get(key);
     if (!pending) {
-      pending = file.render!().finally(() => rendering.delete(key));
+      pending = file.render!(file).finally(() => rendering.delete(key));
       rendering.set(key, pending);
     }
     const bytes = await pending;

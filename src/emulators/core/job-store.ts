@@ -180,8 +180,9 @@ export function createJobStore(
       [...(byTenant.get(tenantKey)?.get(provider) ?? [])] as Job<T>[],
     view: (job) => jobView(job.timeline, now()),
     cancel(job) {
+      const previous = phases ? jobView(job.timeline, now()).phase : undefined;
       const result = cancelJob(job.timeline, now());
-      if (result.ok) phases?.touch(job);
+      if (result.ok && previous) phases!.changed(job, previous);
       return result;
     },
     page({ provider, tenantKey, offset = 0, limit = 50 }) {

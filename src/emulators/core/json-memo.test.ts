@@ -23,3 +23,22 @@ describe("memoJson", () => {
     expect(memoJson(b, "k", () => "b")).toBe('"b"');
   });
 });
+
+describe("the memo's bound", () => {
+  it("keeps the answers of the most recent owners only, and builds a pushed-out one again", async () => {
+    const { MEMO_OWNERS, memoJsonAsync } = await import("./json-memo.js");
+    const first = {};
+    let builds = 0;
+    const build = () => {
+      builds++;
+      return { n: builds };
+    };
+    expect(memoJson(first, "k", build)).toBe('{"n":1}');
+    for (let i = 0; i < MEMO_OWNERS; i++) memoJson({}, "k", () => i);
+    // Pushed out by MEMO_OWNERS newer owners: built again.
+    expect(memoJson(first, "k", build)).toBe('{"n":2}');
+    expect(await memoJsonAsync(first, "k", async () => "never")).toBe('{"n":2}');
+    expect(await memoJsonAsync(first, "k2", async () => "async")).toBe('"async"');
+    expect(builds).toBe(2);
+  });
+});

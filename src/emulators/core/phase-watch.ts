@@ -12,7 +12,7 @@
 import type { Clock } from "./clock.js";
 import type { EventBus } from "./events.js";
 import { createHeap } from "./heap.js";
-import { type JobPhase, jobView, upcomingTransitions } from "./job-engine.js";
+import { type JobPhase, type JobTimeline, jobView, upcomingTransitions } from "./job-engine.js";
 import type { Job } from "./job-store.js";
 import { createPhaseCounts, type PhaseCount } from "./phase-counts.js";
 
@@ -25,11 +25,11 @@ interface Due {
 export interface PhaseWatch {
   /** Starts watching a new job (publishes `job.created`). */
   add(job: Job): void;
-  /** Publishes a change that did not come from the clock (a cancel), if the phase moved. */
-  touch(job: Job): void;
+  /** Publishes a change that did not come from the clock (a cancel): the job was `previous`. */
+  changed(job: Job, previous: JobPhase): void;
   /** Stops counting a job the store dropped (evicted, or deleted with its tenant). */
   remove(job: Job): void;
-  /** One provider's jobs per phase, as published, in O(1). */
+  /** One provider's jobs per phase in O(1), as the watch has delivered their changes. */
   counts(provider: string): PhaseCount;
   /** Forgets everything (a full reset). */
   clear(): void;
@@ -38,20 +38,36 @@ export interface PhaseWatch {
 /**
  * Creates the watch. `isLive(job)` says whether the store still holds a job (one deleted with its
  * tenant publishes nothing more).
+ *
+ * Nothing is kept per job beyond its pending changes: the phase a job leaves at a change is known
+ * from which change it is (queued at its start, running at its end), and events are built only
+ * while someone listens.
+ *
+ * It also counts each provider's jobs per phase, listened to or not, moving a job's count as its
+ * change is delivered. Which phase a job is counted in needs nothing per job either: changes are
+ * delivered in time order, every change due by the last delivery's time has been delivered, and
+ * none after it (a change is queued only if it is still to come), so a job is counted in its
+ * phase at that time, or at its creation if later (a job is added at its creation time, as every
+ * provider does); a cancel is counted when it happens, and nothing moves a canceled job after it.
  */
 export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: Job) => boolean): PhaseWatch {
   const heap = createHeap<Due>((a, b) => a.at < b.at);
-  const last = new WeakMap<Job, JobPhase>();
   let armedAt: number | undefined;
   let disarm: (() => void) | undefined;
   const counts = createPhaseCounts();
+  // The clock's time at the last delivery: every change due by then has been counted.
+  let delivered = Number.NEGATIVE_INFINITY;
+  /** The phase a job is counted in, ignoring any cancel (see the factory's comment). */
+  const countedBeforeCancel = (t: JobTimeline): JobPhase =>
+    jobView(
+      t.canceledAt === undefined ? t : { ...t, canceledAt: undefined },
+      Math.max(delivered, t.createdAt),
+    ).phase;
+  const countedPhase = (job: Job): JobPhase =>
+    job.timeline.canceledAt !== undefined ? "canceled" : countedBeforeCancel(job.timeline);
 
-  const publishChange = (job: Job, at: number) => {
-    const previous = last.get(job);
-    const phase = jobView(job.timeline, at).phase;
-    if (previous === undefined || previous === phase) return;
-    last.set(job, phase);
-    counts.move(job.provider, previous, phase);
+  const publish = (job: Job, at: number, phase: JobPhase, previous: JobPhase) => {
+    if (phase === previous || !events.listening) return;
     events.publish({
       type: "job.phase",
       at,
@@ -67,10 +83,17 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
     armedAt = undefined;
     disarm = undefined;
     const now = clock.now();
+    delivered = now;
     for (let top = heap.peek(); top && top.at <= now; top = heap.peek()) {
       heap.pop();
       const { at, job } = top;
-      if (isLive(job)) publishChange(job, at);
+      const t = job.timeline;
+      // A canceled job's change was published by the cancel; nothing moves after it.
+      if (!isLive(job) || (t.canceledAt !== undefined && t.canceledAt <= at)) continue;
+      const previous: JobPhase = at === t.createdAt + t.queuedMs ? "queued" : "running";
+      const phase = jobView(t, at).phase;
+      if (t.canceledAt === undefined && phase !== previous) counts.move(job.provider, previous, phase);
+      publish(job, at, phase, previous);
     }
     arm();
   };
@@ -88,32 +111,36 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
   return {
     add(job) {
       const now = clock.now();
-      const phase = jobView(job.timeline, now).phase;
-      last.set(job, phase);
-      counts.add(job.provider, phase);
-      events.publish({
-        type: "job.created",
-        at: job.timeline.createdAt,
-        provider: job.provider,
-        jobId: job.id,
-        tenantKey: job.tenantKey,
-        phase,
-      });
-      for (const at of upcomingTransitions(job.timeline, now)) heap.push({ at, job });
+      counts.add(job.provider, countedPhase(job));
+      if (events.listening) {
+        events.publish({
+          type: "job.created",
+          at: job.timeline.createdAt,
+          provider: job.provider,
+          jobId: job.id,
+          tenantKey: job.tenantKey,
+          phase: jobView(job.timeline, now).phase,
+        });
+      }
+      const upcoming = upcomingTransitions(job.timeline, now);
+      if (upcoming.length === 0) return;
+      for (const at of upcoming) heap.push({ at, job });
       arm();
     },
-    touch(job) {
-      publishChange(job, clock.now());
+    changed(job, previous) {
+      const now = clock.now();
+      const phase = jobView(job.timeline, now).phase;
+      // Counted from where the count had it: a change due but not yet delivered never will be.
+      if (phase !== previous) counts.move(job.provider, countedBeforeCancel(job.timeline), phase);
+      publish(job, now, phase, previous);
     },
     remove(job) {
-      const phase = last.get(job);
-      if (phase === undefined) return;
-      last.delete(job);
-      counts.remove(job.provider, phase);
+      counts.remove(job.provider, countedPhase(job));
     },
     counts: (provider) => counts.of(provider),
     clear() {
       counts.clear();
+      delivered = Number.NEGATIVE_INFINITY;
       heap.clear();
       disarm?.();
       disarm = undefined;

@@ -26,6 +26,7 @@ import { DROP_HEADER, providerMiddleware } from "./provider-middleware.js";
 import { createRandomStreams, randomSeed } from "./random.js";
 import { openStateDir, storedSettings } from "./state-dir.js";
 import { createTenantStore } from "./tenants.js";
+import { firstSegment } from "./url-path.js";
 
 /** Options of {@link createEmulatorServer}. */
 export interface EmulatorServerOptions {
@@ -399,9 +400,12 @@ export function createEmulatorServer(
       reset,
     }),
   );
+  /** Each provider's app by the first path segment it is mounted under (`aitubo` → `/aitubo/...`). */
+  const byPrefix = new Map<string, Hono<EmulatorEnv>>();
   for (const def of definitions) {
     // The provider's own app takes the request as it came (same Request, same Node bindings).
     const provider = mount(def, `/${def.name}`);
+    byPrefix.set(def.name, provider);
     const delegate = (c: Context) => provider.fetch(c.req.raw, c.env);
     app.all(`/${def.name}`, delegate);
     app.all(`/${def.name}/*`, delegate);
@@ -452,7 +456,12 @@ export function createEmulatorServer(
   const dispatch = (request: Request, env?: Partial<HttpBindings>): Response | Promise<Response> => {
     const url = request.url;
     const hit = hosts.match(hostnameOf(url));
-    if (!hit) return app.fetch(request, env);
+    if (!hit) {
+      // A provider's request goes straight to its app: the main app would route it there anyway
+      // (the routes above), at the cost of a second context and route match on every request.
+      const provider = byPrefix.get(firstSegment(url));
+      return (provider ?? app).fetch(request, env);
+    }
     let provider = hostApps.get(hit.provider);
     if (!provider) {
       provider = mount(defs.get(hit.provider)!, "", true);

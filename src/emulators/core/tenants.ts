@@ -92,16 +92,18 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
       key,
       registered,
       createdAt: options.now(),
-      ledger: createCreditLedger(balance, options.now, (entry) =>
-        options.events?.publish({
+      // The event is built only while someone listens: a charge is on every create's path.
+      ledger: createCreditLedger(balance, options.now, (entry) => {
+        if (!options.events?.listening) return;
+        options.events.publish({
           type: EVENT_OF_KIND[entry.kind],
           at: entry.at,
           tenantKey: key,
           amount: entry.amount,
           balance: entry.balanceAfter,
           memo: entry.memo,
-        }),
-      ),
+        });
+      }),
       scopes: new Map(),
     };
     tenants.set(key, tenant);

@@ -16,3 +16,21 @@ export function decodeFilePath(raw: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The first segment of an absolute URL's path, as sent (not decoded), by string work: the server
+ * picks a provider's app by it on every request.
+ * @example firstSegment("http://127.0.0.1:4000/aitubo/api/job/get?id=1") // "aitubo"
+ * @example firstSegment("http://127.0.0.1:4000/?x")                      // ""
+ */
+export function firstSegment(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "";
+  let end = start + 1;
+  for (; end < url.length; end++) {
+    const ch = url.charCodeAt(end);
+    // "/", "?" and "#" end the segment.
+    if (ch === 47 || ch === 63 || ch === 35) break;
+  }
+  return url.slice(start + 1, end);
+}

@@ -2,7 +2,9 @@
  * Stage jobs: `POST /v1/jobs`, `POST /v1/jobs/credits`, `GET /v1/jobs/{id}`, `DELETE /v1/jobs/{id}`.
  */
 import { Hono } from "hono";
-import { directivesOf, type EmulatorContext, type EmulatorEnv } from "../core/provider.js";
+import { isTerminal } from "../core/job-engine.js";
+import { memoJsonAsync } from "../core/json-memo.js";
+import { directivesOf, type EmulatorContext, type EmulatorEnv, sendJson } from "../core/provider.js";
 import { loadCatalog } from "./catalog.js";
 import { stageCredits } from "./credits.js";
 import { notFound, TamsError } from "./errors.js";
@@ -103,7 +105,16 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
     return job;
   };
 
-  app.get("/v1/jobs/:jobId", async (c) => c.json(await jobResponse(state, find(c), c.get("providerBase"))));
+  app.get("/v1/jobs/:jobId", async (c) => {
+    const job = find(c);
+    const base = c.get("providerBase");
+    const phase = ctx.jobs.view(job).phase;
+    // A finished job's answer never changes (its stages, files and URLs are fixed once it ends):
+    // polls of it are served the text serialised the first time, per base URL.
+    if (isTerminal(phase))
+      return sendJson(c, await memoJsonAsync(job, `${phase}|${base}`, () => jobResponse(state, job, base)));
+    return c.json(await jobResponse(state, job, base));
+  });
 
   app.delete("/v1/jobs/:jobId", (c) => {
     const job = find(c);
