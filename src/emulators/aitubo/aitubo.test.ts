@@ -243,6 +243,52 @@ describe("text to image", () => {
   });
 });
 
+describe("/api/job/list sizes", () => {
+  const cacheBytes = async () => (await json(server.fetch("/__emulator/state"))).files.cacheBytes as number;
+  const listed = async () =>
+    (await json(get("/api/job/list?pageIndex=1&pageSize=10", KEY))).data as {
+      domain: string;
+      jobs: { arts: { images: { path: string; size: number }[] }[] }[];
+    };
+
+  it("regression: the list rendered every image to size it; now it renders none, and each download is exactly the size it said", async () => {
+    for (const imageFormat of ["png", "jpg", "webp"])
+      await post("/api/job/create", {
+        prompt: `a ${imageFormat} kite`,
+        modelId: DREAMSHAPER,
+        count: 2,
+        imageFormat,
+      });
+    settle();
+    const first = await listed();
+    expect(await cacheBytes()).toBe(0);
+    const images = first.jobs.flatMap((j) => j.arts.flatMap((a) => a.images));
+    expect(images).toHaveLength(6);
+    for (const image of images) {
+      const bytes = await download(first.domain + image.path);
+      expect(bytes.byteLength).toBe(image.size);
+      // Still the image it was: its own size, format and parameters.
+      const meta = await sharp(bytes).metadata();
+      expect([meta.width, meta.height]).toEqual([512, 512]);
+      expect((await readImageParams(bytes))?.prompt).toMatch(/^a (png|jpg|webp) kite$/);
+    }
+    // The sizes are kept: a later list answers the same.
+    expect(await listed()).toEqual(first);
+  });
+
+  it("an image fetched before the list is listed at its own size, unpadded", async () => {
+    const { data } = await json(
+      post("/api/job/create", { prompt: "fetched first", modelId: DREAMSHAPER, count: 1 }),
+    );
+    settle();
+    const job = (await json(get(`/api/job/get?id=${data.id}`))).data.result.data;
+    const bytes = await download(job.domain + job.images[0]);
+    const again = await download(job.domain + job.images[0]);
+    expect(again.equals(bytes)).toBe(true);
+    expect((await listed()).jobs[0]!.arts[0]!.images[0]!.size).toBe(bytes.byteLength);
+  });
+});
+
 describe("bad input to create: the envelope names the field; nothing is charged or created", () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ["missing prompt", { modelId: DREAMSHAPER }, /^prompt is required/],

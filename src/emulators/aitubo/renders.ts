@@ -13,6 +13,7 @@ import {
   renderPlaceholder,
   resizeImage,
 } from "../core/images.js";
+import { keepPromise } from "../core/promised-size.js";
 import { AITUBO } from "./context.js";
 import type { ImageSource } from "./sources.js";
 
@@ -52,6 +53,8 @@ export interface GenerateRecipe {
   strength?: number;
   mask?: ImageSource;
   control?: { model: string; strength: number };
+  /** The file's byte size once rendered, or promised by a list first (see `core/promised-size.ts`). */
+  size?: number;
 }
 
 /** The control image a ControlNet preprocessor would make from the source. */
@@ -64,10 +67,11 @@ async function controlImage(model: string, source: Buffer, width: number, height
 
 /**
  * Renders a result file whose `meta` is its {@link GenerateRecipe} (one shared function for every
- * such file, instead of a closure per file).
+ * such file, instead of a closure per file), at the size `/api/job/list` may have promised.
  */
-export function renderRecipeFile(file: StoredFile): Promise<Buffer> {
-  return renderGenerated(file.meta as unknown as GenerateRecipe);
+export async function renderRecipeFile(file: StoredFile): Promise<Buffer> {
+  const recipe = file.meta as unknown as GenerateRecipe;
+  return keepPromise(recipe, await renderGenerated(recipe), recipe.format);
 }
 
 /** Renders one generated image. Deterministic: same recipe, same bytes. */

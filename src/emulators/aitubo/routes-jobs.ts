@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { estimateAitubo } from "../../credits/aitubo.js";
 import { CONTENT_TYPES, resizeImage } from "../core/images.js";
 import { memoJson } from "../core/json-memo.js";
+import { keepPromise, promisedSize, type SizeRecord, sizeBound } from "../core/promised-size.js";
 import { directivesOf, type EmulatorEnv, sendJson } from "../core/provider.js";
 import { CONTROL_MODELS, loadCatalog, resolveModel } from "./catalog.js";
 import {
@@ -191,7 +192,7 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
     );
   });
 
-  app.get("/api/job/list", async (c) => {
+  app.get("/api/job/list", (c) => {
     const tenant = requireTenant(ctx, c);
     const q = parseWith(pagingSchema, withoutEmpty(c.req.query()));
     const pageIndex = q.pageIndex ?? 1;
@@ -202,44 +203,53 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
       .filter((j) => j.data.kind !== "upscale")
       .reverse();
     const page = all.slice((pageIndex - 1) * pageSize, pageIndex * pageSize);
-    const jobs = await Promise.all(
-      page.map(async (job) => {
-        const done = core.jobs.view(job).phase === "succeeded";
-        const arts = done
-          ? await Promise.all(
-              job.data.images.map(async (img) => {
-                const v = artView(ctx, tenant, img.artId);
-                const specs = [{ spec: "o", path: img.path }, ...(v?.variants ?? [])];
-                return {
-                  id: img.artId,
-                  images: await Promise.all(
-                    specs.map(async (s) => ({
-                      spec: s.spec,
-                      path: s.path,
-                      size: (await core.files.bytesOf(AITUBO, s.path))?.byteLength ?? 0,
-                    })),
-                  ),
-                };
-              }),
-            )
-          : [];
-        const a = job.data.args;
-        return {
-          id: job.id,
-          createdAt: new Date(job.timeline.createdAt).toISOString(),
-          args: {
-            prompt: a.prompt ?? "",
-            negativePrompt: a.negativePrompt ?? "",
-            strength: a.strength ?? DEFAULTS.strength,
-            width: a.width,
-            height: a.height,
-            count: a.count ?? job.data.images.length,
-            steps: a.steps ?? DEFAULTS.steps,
-          },
-          arts,
-        };
-      }),
-    );
+    const jobs = page.map((job) => {
+      const done = core.jobs.view(job).phase === "succeeded";
+      // [doc] size: the image's bytes. Known once rendered; a file never fetched yet is promised an
+      // upper bound its download is then padded to [inferred], so the list renders nothing and a
+      // size it answers is always the downloaded file's (see core/promised-size.ts).
+      const text = Buffer.byteLength(String(job.data.args.prompt ?? "")) + 256;
+      // From an input image (img2img, ControlNet, headshots, upscales): as detailed as the input.
+      const fromInput = job.data.kind === "headshot" || job.data.args.imagePath !== undefined;
+      const sizeOf = (path: string, variant: boolean) => {
+        const meta = core.files.stat(AITUBO, path)?.meta as
+          | (SizeRecord & { width?: number; height?: number })
+          | undefined;
+        if (!meta?.width || !meta.height) return 0;
+        const { width, height } = meta;
+        const format = formatOf(path.split(".").pop());
+        return promisedSize(meta, () => sizeBound(width, height, format, text, fromInput || variant));
+      };
+      const arts = done
+        ? job.data.images.map((img) => {
+            const v = artView(ctx, tenant, img.artId);
+            const specs = [{ spec: "o", path: img.path }, ...(v?.variants ?? [])];
+            return {
+              id: img.artId,
+              images: specs.map((s) => ({
+                spec: s.spec,
+                path: s.path,
+                size: sizeOf(s.path, s.spec !== "o"),
+              })),
+            };
+          })
+        : [];
+      const a = job.data.args;
+      return {
+        id: job.id,
+        createdAt: new Date(job.timeline.createdAt).toISOString(),
+        args: {
+          prompt: a.prompt ?? "",
+          negativePrompt: a.negativePrompt ?? "",
+          strength: a.strength ?? DEFAULTS.strength,
+          width: a.width,
+          height: a.height,
+          count: a.count ?? job.data.images.length,
+          steps: a.steps ?? DEFAULTS.steps,
+        },
+        arts,
+      };
+    });
     return c.json({ code: 0, data: { jobs, total: all.length, domain: fileDomain(c) } });
   });
 
@@ -283,7 +293,12 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
           contentType: CONTENT_TYPES[format],
           createdAt: core.clock.now(),
           meta: { width, height, artId: art.id, jobId, spec },
-          render: async () => resizeImage(await source.bytes(), width, height, format),
+          render: async (file) =>
+            keepPromise(
+              file.meta as SizeRecord,
+              await resizeImage(await source.bytes(), width, height, format),
+              format,
+            ),
         });
         art.variants = art.variants.filter((v) => v.spec !== spec);
         art.variants.push({ spec, path, jobId });
@@ -341,19 +356,23 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
           contentType: CONTENT_TYPES.png,
           createdAt: core.clock.now(),
           meta: { width, height, artId, jobId },
-          render: () =>
-            renderGenerated({
-              width,
-              height,
-              format: "png",
-              seed: jobId,
-              prompt: `headshot: ${transform.name}`,
-              jobId,
-              index: 0,
-              params: { provider: AITUBO, transformId: transform.id },
-              source,
-              strength: 0.5,
-            }),
+          render: async (file) =>
+            keepPromise(
+              file.meta as SizeRecord,
+              await renderGenerated({
+                width,
+                height,
+                format: "png",
+                seed: jobId,
+                prompt: `headshot: ${transform.name}`,
+                jobId,
+                index: 0,
+                params: { provider: AITUBO, transformId: transform.id },
+                source,
+                strength: 0.5,
+              }),
+              "png",
+            ),
         });
         tenantState(tenant).arts.set(artId, { id: artId, jobId, path, width, height, variants: [] });
         return [{ path, artId }];

@@ -17,6 +17,7 @@ import { CONTENT_TYPES } from "../core/images.js";
 import type { JobDirectives, JobTimeline } from "../core/job-engine.js";
 import { createTimeline, type JobPhase, jobView, outcomeFrom } from "../core/job-engine.js";
 import type { Job } from "../core/job-store.js";
+import { keepPromise, promisedSize, type SizeRecord, sizeBound } from "../core/promised-size.js";
 import type { Tenant } from "../core/tenants.js";
 import { TamsError } from "./errors.js";
 import type { TamsState } from "./state.js";
@@ -131,6 +132,11 @@ export interface TamsOutput {
   /** The seed it was rendered with (shown in `imageExifMetaMap`). */
   seed?: number;
   render: () => Promise<Buffer>;
+  /**
+   * Images: the byte size promised if a read names its `FileSize` before it is rendered (see
+   * `core/promised-size.ts`); default a bound for an image derived from an input with 4 KiB of text.
+   */
+  sizeBound?: number;
 }
 
 /** A workflow node as the job reports it. */
@@ -159,8 +165,6 @@ export interface TamsJobData {
   stageTypes?: string[];
   /** The job's number in its key's queue. */
   queueSeq: number;
-  /** Byte sizes of the rendered outputs, by output id (for `imageExifMetaMap`). */
-  fileSizes: Record<string, number>;
   /** The provider base URL of the creating request: webhook bodies name files under it. */
   base?: string;
 }
@@ -233,7 +237,6 @@ export function createJob(state: TamsState, spec: NewJob): TamsJob {
       registered: new Set(),
       refunded: false,
       queueSeq,
-      fileSizes: {},
     },
   });
   // [inferred] a failed job is not billed: the charge comes back when it fails.
@@ -304,7 +307,6 @@ export function notify(state: TamsState, job: TamsJob, base?: string, at?: numbe
   // A state directory's replay rebuilds the job; its webhooks were delivered the first time (and
   // the body is made asynchronously, after the replay has moved on: decide now).
   if (state.ctx.clock.isReplaying()) return;
-  // A SUCCESS body names its files' sizes, which takes rendering them: the send waits for that.
   void jobResponse(state, job, base ?? job.data.base ?? DEFAULT_BASE, at).then(
     (body) => state.webhooks.send(url, status, body),
     (err) =>
@@ -339,7 +341,11 @@ function register(state: TamsState, job: TamsJob, now: number): void {
       contentType: CONTENT_TYPES[o.format],
       createdAt: o.readyAt,
       expiresAt: o.readyAt + state.options.resultTtlSec * 1000,
-      render: o.render,
+      // At the size a read may have promised (the meta keeps it, see fileSize).
+      render: async (file) =>
+        keepPromise(file.meta as SizeRecord, await o.render(), o.format, (problem) =>
+          ctx.log(`job ${job.id} output ${o.id}: ${problem}`),
+        ),
       meta: { jobId: job.id, width: o.width, height: o.height },
     });
     state.resources.add({
@@ -382,23 +388,24 @@ export function exifFileSize(bytes: number): string {
   return `${Math.round(bytes / 1_048_576)} MB`;
 }
 
-/** The byte size of a ready output, rendering it (once, through the file store's cache) if need be. */
-async function fileSize(state: TamsState, job: TamsJob, o: TamsOutput): Promise<number | undefined> {
-  const known = job.data.fileSizes[o.id];
-  if (known !== undefined) return known;
-  const bytes = await state.ctx.files.bytesOf(state.ctx.name, outputPath(job.id, o));
-  if (bytes) job.data.fileSizes[o.id] = bytes.length;
-  return bytes?.length;
+/**
+ * The byte size of a registered output without rendering it: its size once rendered, else a size
+ * promised now that its render will keep [inferred] (see core/promised-size.ts).
+ */
+function fileSize(state: TamsState, job: TamsJob, o: TamsOutput): number | undefined {
+  const meta = state.ctx.files.stat(state.ctx.name, outputPath(job.id, o))?.meta as SizeRecord | undefined;
+  if (!meta) return undefined;
+  return promisedSize(meta, () => o.sizeBound ?? sizeBound(o.width, o.height, o.format, 4096, true));
 }
 
 /**
  * `successInfo.imageExifMetaMap`: per image id, `meta.{FileSize, ImageSize, MIMEType, Seed}`, all
  * strings [public client]; public clients index it on SUCCESS.
  */
-async function exifMetaMap(state: TamsState, job: TamsJob, images: readonly TamsOutput[]) {
+function exifMetaMap(state: TamsState, job: TamsJob, images: readonly TamsOutput[]) {
   const map: Record<string, { meta: Record<string, string | undefined> }> = {};
   for (const o of images) {
-    const size = await fileSize(state, job, o);
+    const size = fileSize(state, job, o);
     map[o.id] = {
       meta: {
         FileSize: size === undefined ? undefined : exifFileSize(size),
@@ -491,7 +498,7 @@ export async function jobResponse(
       images,
       ...(videos.length ? { videos } : {}),
       ...(stages ? { stages: stageInfos(state, job, base, now, true) } : {}),
-      imageExifMetaMap: await exifMetaMap(state, job, imageOutputs),
+      imageExifMetaMap: exifMetaMap(state, job, imageOutputs),
       ...(!stages ? { workflowFinishItem: workflowItem(state, job, base, now, "SUCCESS") } : {}),
     };
   } else if (view.phase === "failed") {

@@ -11,6 +11,7 @@ import {
   renderPlaceholder,
   resizeImage,
 } from "../core/images.js";
+import { sizeBound } from "../core/promised-size.js";
 import { preprocess } from "./preprocess.js";
 import type { StagePlan } from "./stages.js";
 
@@ -40,6 +41,29 @@ async function cutout(img: Buffer): Promise<Buffer> {
     .joinChannel(alpha, { raw: { width, height, channels: 1 } })
     .png()
     .toBuffer();
+}
+
+/**
+ * The size a stage job's image is promised if a read names its `FileSize` before it is rendered:
+ * a bound from its size and format, the text its metadata carries (prompts, models, LoRAs), and
+ * whether it starts from an input image (see `core/promised-size.ts`). Cheap: no text is encoded.
+ */
+export function stageSizeBound(plan: StagePlan): number {
+  let chars = 256;
+  let derived = plan.input !== undefined;
+  for (const step of plan.steps) {
+    if (step.kind === "diffusion") {
+      chars += step.prompt.length + step.negativePrompt.length + step.sdModel.length + 64 * step.loras.length;
+      if (step.control) derived = true;
+    } else {
+      if ("prompt" in step) chars += step.prompt.length;
+      // Resize, upscale, ADetailer, inpaint and cut-out all work on an image.
+      if (step.kind !== "video") derived = true;
+    }
+  }
+  const { width, height, format } = plan.output;
+  // Three UTF-8 bytes per UTF-16 unit at most.
+  return sizeBound(width, height, format, chars * 3, derived);
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   type TamsJob,
   type TamsJobData,
 } from "./jobs.js";
-import { renderStageOutput } from "./render.js";
+import { renderStageOutput, stageSizeBound } from "./render.js";
 import { createJobSchema, creditsSchema } from "./schemas.js";
 import { planStages } from "./stages.js";
 import type { TamsState } from "./state.js";
@@ -63,6 +63,7 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
       stageTypes: body.stages.map((st) => st.type),
       outputs: (jobId, { endAt }) => {
         const seed = resolveSeed(plan.seed, jobId);
+        const bound = stageSizeBound(plan);
         return Array.from({ length: plan.count }, (_, i) => ({
           id: state.uuid(),
           kind: plan.output.kind,
@@ -73,6 +74,7 @@ export function jobRoutes(state: TamsState): Hono<EmulatorEnv> {
           // The renderer draws image i with seed + i.
           seed: seed + i,
           render: () => renderStageOutput(plan, i, jobId, seed),
+          sizeBound: bound,
         }));
       },
     });

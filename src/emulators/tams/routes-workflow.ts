@@ -10,6 +10,7 @@ import type { z } from "zod";
 import type { TamsTemplate } from "../../credits/index.js";
 import { compact, show } from "../../credits/protojson.js";
 import { renderPlaceholder } from "../core/images.js";
+import { sizeBound } from "../core/promised-size.js";
 import { directivesOf, type EmulatorContext, type EmulatorEnv } from "../core/provider.js";
 import type { Tenant } from "../core/tenants.js";
 import { loadCatalog } from "./catalog.js";
@@ -144,6 +145,8 @@ export function workflowRoutes(state: TamsState): Hono<EmulatorEnv> {
               format: "png",
               readyAt: Math.round(nodeWindow({ runningMs: endAt - startAt }, startAt, k, n).to),
               seed: img.seed,
+              // Promised if a read names its FileSize first: see core/promised-size.ts.
+              sizeBound: sizeBound(img.width, img.height, "png", (img.prompt.length + 256) * 3, !!img.source),
               render: async () =>
                 renderPlaceholder({
                   width: img.width,
