@@ -3,7 +3,6 @@
  * file store and rendered on first fetch.
  */
 
-import type { StoredFile } from "../core/file-store.js";
 import {
   depthMap,
   edgeMap,
@@ -40,8 +39,7 @@ export interface GenerateRecipe {
   modelName?: string;
   /**
    * The parameters written into the image's metadata. Without them, a generation's own are
-   * written (`provider`, `modelId`, `modelName`, `steps`, `artId`): a create keeps its recipe as the
-   * file's `meta` for as long as the job lives, so it holds those as plain fields, not an object.
+   * written (`provider`, `modelId`, `modelName`, `steps`, `artId`).
    */
   params?: Record<string, unknown>;
   modelId?: string;
@@ -60,14 +58,6 @@ async function controlImage(model: string, source: Buffer, width: number, height
   if (model === "depth" || model === "seg" || model === "normal") return depthMap(source);
   // canny, scribble, mlsd, hed: edge maps of one kind or another.
   return edgeMap(source);
-}
-
-/**
- * Renders a result file whose `meta` is its {@link GenerateRecipe} (one shared function for every
- * such file, instead of a closure per file).
- */
-export function renderRecipeFile(file: StoredFile): Promise<Buffer> {
-  return renderGenerated(file.meta as unknown as GenerateRecipe);
 }
 
 /** Renders one generated image. Deterministic: same recipe, same bytes. */
