@@ -1,9 +1,10 @@
 /**
  * How the dashboard's pages and the control routes they read scale with the number of jobs: makes
  * N jobs (default 100k) over 100 keys through a minimal provider in process, then renders each page
- * 5 times and prints the median. A measurement to read, not a test (no timing is asserted).
+ * RUNS times (default 5) and prints the median. A measurement to read, not a test (no timing is
+ * asserted).
  *
- *   npx tsx scripts/dashboard-scale.ts [N]
+ *   npx tsx scripts/dashboard-scale.ts [N] [RUNS]
  */
 import { createDashboard } from "../src/dashboard/index.js";
 import { createEmulatorServer } from "../src/emulators/core/server.js";
@@ -11,6 +12,7 @@ import { testProvider } from "../src/emulators/core/test-provider.js";
 
 const s = createEmulatorServer([testProvider], { clock: { mode: "manual" }, ui: createDashboard });
 const N = Number(process.argv[2] ?? 100000);
+const RUNS = Math.max(1, Number(process.argv[3] ?? 5));
 let t = performance.now();
 for (let i = 0; i < N; i++) {
   await s.fetch("/test/jobs", {
@@ -42,7 +44,7 @@ for (const p of [
   const times: number[] = [];
   let len = 0,
     status = 0;
-  for (let k = 0; k < 5; k++) {
+  for (let k = 0; k < RUNS; k++) {
     t = performance.now();
     const r = await s.fetch(p);
     const text = await r.text();
@@ -52,7 +54,7 @@ for (const p of [
   }
   times.sort((a, b) => a - b);
   console.log(
-    `${p}  ${status}  ${(len / 1024).toFixed(0)} KiB  median ${times[2]!.toFixed(1)} ms  (min ${times[0]!.toFixed(1)}, max ${times[4]!.toFixed(1)})`,
+    `${p}  ${status}  ${(len / 1024).toFixed(0)} KiB  median ${times[RUNS >> 1]!.toFixed(1)} ms  (min ${times[0]!.toFixed(1)}, max ${times[RUNS - 1]!.toFixed(1)})`,
   );
 }
 await s.close();

@@ -32,6 +32,28 @@ describe("control routes for looking inside", () => {
     expect((await server.fetch("/__emulator/jobs?limit=0")).status).toBe(400);
   });
 
+  it("counts by phase without walking the jobs agree with a walk over each key's jobs", async () => {
+    make();
+    for (const key of ["a", "b", "a", "c"]) await post("/test/jobs", key, { prompt: key });
+    server.clock.advance(1500);
+    await post("/test/jobs", "b", { prompt: "late" });
+    await post("/test/jobs", "c", { prompt: "x emu:fail" });
+    server.clock.advance(2000);
+    const all = (await json("/__emulator/jobs/counts")).counts.test;
+    const perKey = await Promise.all(
+      ["a", "b", "c"].map(async (k) => (await json(`/__emulator/jobs/counts?key=${k}`)).counts.test),
+    );
+    const summed = Object.fromEntries(
+      Object.keys(all).map((phase) => [phase, perKey.reduce((n, row) => n + row[phase], 0)]),
+    );
+    expect(all).toEqual(summed);
+    expect(all).toEqual({ queued: 0, running: 2, succeeded: 4, failed: 0, canceled: 0 });
+    server.clock.advance(1000);
+    expect((await json("/__emulator/jobs/counts")).counts.test).toMatchObject({ succeeded: 5, failed: 1 });
+    const tenants = (await json("/__emulator/tenants")).tenants as { key: string; jobs: number }[];
+    expect(tenants.map((t) => t.jobs).sort()).toEqual([2, 2, 2]);
+  });
+
   it("shows one job's phases over time, its results with size, and the requests that touched it", async () => {
     make();
     await post("/test/jobs", "k", { prompt: "a fox" });

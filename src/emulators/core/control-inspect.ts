@@ -12,6 +12,7 @@ import { type EmulatorEventType, EVENT_TYPES } from "./events.js";
 import { faultRuleSchema } from "./faults.js";
 import { type JobPhase, phaseHistory } from "./job-engine.js";
 import type { Job } from "./job-store.js";
+import { type PhaseCount, zeroCount } from "./phase-counts.js";
 import { maskKey } from "./secrets.js";
 import { decodeFilePath } from "./url-path.js";
 
@@ -130,15 +131,22 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
     return c.json({ total: page.total, offset, limit, jobs: page.jobs.map(summary) });
   });
 
+  // All jobs: O(providers), from the counts the store keeps as phases change. One key's: a pass
+  // over that key's jobs only (its index), each job's phase read at the clock's now.
   app.get("/jobs/counts", (c) => {
-    const counts: Record<string, Record<JobPhase, number>> = {};
-    for (const name of state.providers.keys())
-      counts[name] = { queued: 0, running: 0, succeeded: 0, failed: 0, canceled: 0 };
     const key = keyQuery(c.req.query("key"));
-    for (const job of state.jobs.page({ tenantKey: key, limit: Number.MAX_SAFE_INTEGER }).jobs) {
-      const row = counts[job.provider];
-      if (row) row[state.jobs.view(job).phase]++;
-    }
+    const names = [...state.providers.keys()];
+    const kept = key === undefined ? names.map((name) => state.jobs.phaseCounts(name)) : [];
+    const useKept = key === undefined && kept.every((k) => k !== undefined);
+    const counts: Record<string, PhaseCount> = {};
+    names.forEach((name, i) => {
+      counts[name] = (useKept && kept[i]) || zeroCount();
+    });
+    if (!useKept)
+      for (const job of state.jobs.page({ tenantKey: key, limit: Number.MAX_SAFE_INTEGER }).jobs) {
+        const row = counts[job.provider];
+        if (row) row[state.jobs.view(job).phase]++;
+      }
     return c.json({ counts });
   });
 
@@ -231,17 +239,12 @@ export function inspectRoutes(state: ControlPlaneState): Hono {
     const { offset, limit } = paging((n) => c.req.query(n));
     const all = state.tenants.list();
     const shown = all.slice(offset, offset + limit);
-    // One pass over the jobs for the whole page, not one per tenant.
-    const jobs = new Map(shown.map((t) => [t.key, 0]));
-    for (const job of state.jobs.page({ limit: Number.MAX_SAFE_INTEGER }).jobs) {
-      const n = jobs.get(job.tenantKey);
-      if (n !== undefined) jobs.set(job.tenantKey, n + 1);
-    }
+    // Each tenant's count is O(1) from the store's per-tenant index: the page costs O(limit).
     const tenants = shown.map((t) => ({
       key: maskKey(t.key),
       registered: t.registered,
       balance: t.ledger.balance(),
-      jobs: jobs.get(t.key) ?? 0,
+      jobs: state.jobs.count(undefined, t.key),
     }));
     return c.json({ total: all.length, offset, limit, tenants });
   });

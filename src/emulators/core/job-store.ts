@@ -20,6 +20,7 @@ import {
   type JobView,
   jobView,
 } from "./job-engine.js";
+import type { PhaseCount } from "./phase-counts.js";
 import { createPhaseWatch } from "./phase-watch.js";
 
 /** A job as the core keeps it; `data` is the provider's own record. */
@@ -52,6 +53,11 @@ export interface JobStore {
   };
   /** O(1) for all jobs, one provider's or one tenant's; O(providers) for both. */
   count(provider?: string, tenantKey?: string): number;
+  /**
+   * One provider's jobs per phase in O(1), as the event stream last told them (a store made
+   * without `watch` has no counts: `undefined`).
+   */
+  phaseCounts(provider: string): PhaseCount | undefined;
   /** Called with every job evicted by the cap (not with jobs dropped by a reset). */
   onEvict(listener: (job: Job) => void): void;
   /** Jobs evicted by the cap since start (or the last full reset). */
@@ -126,6 +132,7 @@ export function createJobStore(
     if (s?.size === 0) t!.delete(job.provider);
     if (t?.size === 0) byTenant.delete(job.tenantKey);
     size--;
+    phases?.remove(job);
   };
 
   /** Evicts the oldest finished job, looking at no more than EVICTION_SCAN live ones; false if none. */
@@ -242,6 +249,7 @@ export function createJobStore(
       }
       return provider ? (byProvider.get(provider)?.size ?? 0) : size;
     },
+    phaseCounts: (provider) => phases?.counts(provider),
     onEvict(listener) {
       listeners.push(listener);
     },

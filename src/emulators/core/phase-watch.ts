@@ -12,8 +12,9 @@
 import type { Clock } from "./clock.js";
 import type { EventBus } from "./events.js";
 import { createHeap } from "./heap.js";
-import { type JobPhase, jobView, upcomingTransitions } from "./job-engine.js";
+import { type JobPhase, type JobTimeline, jobView, upcomingTransitions } from "./job-engine.js";
 import type { Job } from "./job-store.js";
+import { createPhaseCounts, type PhaseCount } from "./phase-counts.js";
 
 interface Due {
   at: number;
@@ -26,6 +27,10 @@ export interface PhaseWatch {
   add(job: Job): void;
   /** Publishes a change that did not come from the clock (a cancel): the job was `previous`. */
   changed(job: Job, previous: JobPhase): void;
+  /** Stops counting a job the store dropped (evicted, or deleted with its tenant). */
+  remove(job: Job): void;
+  /** One provider's jobs per phase in O(1), as the watch has delivered their changes. */
+  counts(provider: string): PhaseCount;
   /** Forgets everything (a full reset). */
   clear(): void;
 }
@@ -37,11 +42,29 @@ export interface PhaseWatch {
  * Nothing is kept per job beyond its pending changes: the phase a job leaves at a change is known
  * from which change it is (queued at its start, running at its end), and events are built only
  * while someone listens.
+ *
+ * It also counts each provider's jobs per phase, listened to or not, moving a job's count as its
+ * change is delivered. Which phase a job is counted in needs nothing per job either: changes are
+ * delivered in time order, every change due by the last delivery's time has been delivered, and
+ * none after it (a change is queued only if it is still to come), so a job is counted in its
+ * phase at that time, or at its creation if later (a job is added at its creation time, as every
+ * provider does); a cancel is counted when it happens, and nothing moves a canceled job after it.
  */
 export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: Job) => boolean): PhaseWatch {
   const heap = createHeap<Due>((a, b) => a.at < b.at);
   let armedAt: number | undefined;
   let disarm: (() => void) | undefined;
+  const counts = createPhaseCounts();
+  // The clock's time at the last delivery: every change due by then has been counted.
+  let delivered = Number.NEGATIVE_INFINITY;
+  /** The phase a job is counted in, ignoring any cancel (see the factory's comment). */
+  const countedBeforeCancel = (t: JobTimeline): JobPhase =>
+    jobView(
+      t.canceledAt === undefined ? t : { ...t, canceledAt: undefined },
+      Math.max(delivered, t.createdAt),
+    ).phase;
+  const countedPhase = (job: Job): JobPhase =>
+    job.timeline.canceledAt !== undefined ? "canceled" : countedBeforeCancel(job.timeline);
 
   const publish = (job: Job, at: number, phase: JobPhase, previous: JobPhase) => {
     if (phase === previous || !events.listening) return;
@@ -60,6 +83,7 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
     armedAt = undefined;
     disarm = undefined;
     const now = clock.now();
+    delivered = now;
     for (let top = heap.peek(); top && top.at <= now; top = heap.peek()) {
       heap.pop();
       const { at, job } = top;
@@ -67,7 +91,9 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
       // A canceled job's change was published by the cancel; nothing moves after it.
       if (!isLive(job) || (t.canceledAt !== undefined && t.canceledAt <= at)) continue;
       const previous: JobPhase = at === t.createdAt + t.queuedMs ? "queued" : "running";
-      publish(job, at, jobView(t, at).phase, previous);
+      const phase = jobView(t, at).phase;
+      if (t.canceledAt === undefined && phase !== previous) counts.move(job.provider, previous, phase);
+      publish(job, at, phase, previous);
     }
     arm();
   };
@@ -85,6 +111,7 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
   return {
     add(job) {
       const now = clock.now();
+      counts.add(job.provider, countedPhase(job));
       if (events.listening) {
         events.publish({
           type: "job.created",
@@ -102,9 +129,18 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
     },
     changed(job, previous) {
       const now = clock.now();
-      publish(job, now, jobView(job.timeline, now).phase, previous);
+      const phase = jobView(job.timeline, now).phase;
+      // Counted from where the count had it: a change due but not yet delivered never will be.
+      if (phase !== previous) counts.move(job.provider, countedBeforeCancel(job.timeline), phase);
+      publish(job, now, phase, previous);
     },
+    remove(job) {
+      counts.remove(job.provider, countedPhase(job));
+    },
+    counts: (provider) => counts.of(provider),
     clear() {
+      counts.clear();
+      delivered = Number.NEGATIVE_INFINITY;
       heap.clear();
       disarm?.();
       disarm = undefined;

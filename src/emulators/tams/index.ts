@@ -21,12 +21,12 @@ import {
   TamsError,
   tamsErrorResponse,
 } from "./errors.js";
-import { jobResponse, outputPath, STATUS_OF, type TamsJob } from "./jobs.js";
+import { forgetJob, jobResponse, outputPath, STATUS_OF, type TamsJob } from "./jobs.js";
 import { jobRoutes } from "./routes-jobs.js";
 import { resourceRoutes } from "./routes-resources.js";
 import { toolRoutes } from "./routes-tools.js";
 import { workflowRoutes } from "./routes-workflow.js";
-import { createTamsState, RATE_LIMIT_PER_SECOND, type TamsState } from "./state.js";
+import { createTamsState, RATE_LIMIT_PER_SECOND, type TamsState, type TenantState } from "./state.js";
 
 export type { TamsOptions } from "./state.js";
 
@@ -106,6 +106,18 @@ function controlRoutes(state: TamsState): Hono {
   return control;
 }
 
+/** Entries of the per-key requestId indexes and queues, over every tenant. */
+function perJobRecords(state: TamsState): { requestIds: number; queueEntries: number } {
+  let requestIds = 0;
+  let queueEntries = 0;
+  for (const tenant of state.ctx.tenants.list()) {
+    const scope = tenant.scopes.get(state.ctx.name) as TenantState | undefined;
+    requestIds += scope?.requests.size ?? 0;
+    queueEntries += scope ? scope.queue.starts.length + scope.queue.canceled.length : 0;
+  }
+  return { requestIds, queueEntries };
+}
+
 /** The TAMS provider. */
 export const tamsProvider: ProviderDefinition = {
   name: "tams",
@@ -117,6 +129,10 @@ export const tamsProvider: ProviderDefinition = {
   identify: (c) => tenantKeyOf(parseAuthorization(requestHeader(c, "authorization"))),
   create(ctx) {
     const state = createTamsState(ctx);
+    // A job evicted by the core's cap takes its requestId, result resources and queue entry along.
+    ctx.jobs.onEvict((job) => {
+      if (job.provider === ctx.name) forgetJob(state, job as TamsJob);
+    });
     const app = new Hono<EmulatorEnv>();
     const resources = resourceRoutes(state);
     // The storage host's routes carry no key: the URL is the credential.
@@ -154,6 +170,8 @@ export const tamsProvider: ProviderDefinition = {
       },
       describe: () => ({
         resources: state.resources.count(),
+        // What TAMS keeps per job beyond the core (bounded by --max-jobs): O(tenants) to add up.
+        ...perJobRecords(state),
         registeredApps: [...state.appKeys.keys()],
         rateLimit: state.options.rateLimit,
         webhookAttempts: state.webhooks.attempts().length,

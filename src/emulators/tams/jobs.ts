@@ -55,10 +55,16 @@ export const QUEUE_MS = 1500;
  */
 export const NODE_SHARE = 0.9;
 
-/** One key's queue: its jobs' start times in creation order, and which of them were canceled before starting. */
+/**
+ * One key's queue: its jobs' start times in creation order, and which of them were canceled before
+ * starting. Entries of jobs that have started are dropped from the front as the key's jobs are
+ * evicted (see {@link trimQueue}), so the queue is bounded by the jobs the store keeps.
+ */
 export interface KeyQueue {
-  /** Start time of the key's n-th job (non-decreasing: the jobs run one after another). */
+  /** Start time of the key's job number `dropped + i` (non-decreasing: the jobs run one after another). */
   starts: number[];
+  /** Entries dropped from the front of `starts` (jobs that had started): job numbers count on from it. */
+  dropped: number;
   /** End of the key's latest job: the next one starts after it. */
   lastEnd: number;
   /** Sequence numbers of jobs canceled while queued, sorted. */
@@ -67,7 +73,7 @@ export interface KeyQueue {
 
 /** A new, empty queue. */
 export function createKeyQueue(): KeyQueue {
-  return { starts: [], lastEnd: Number.NEGATIVE_INFINITY, canceled: [] };
+  return { starts: [], dropped: 0, lastEnd: Number.NEGATIVE_INFINITY, canceled: [] };
 }
 
 /** The first index in the sorted `xs` whose value is greater than `x` (or ≥ when `orEqual`). */
@@ -87,13 +93,30 @@ function bisect(xs: readonly number[], x: number, orEqual = false): number {
  * in O(log n): the jobs not yet started are a suffix of the key's queue.
  */
 export function queuePlace(queue: KeyQueue, seq: number, now: number): { rank: number; len: number } {
-  const first = bisect(queue.starts, now);
+  const first = queue.dropped + bisect(queue.starts, now);
+  const end = queue.dropped + queue.starts.length;
   const canceledIn = (from: number, to: number) =>
     bisect(queue.canceled, to, true) - bisect(queue.canceled, from, true);
   return {
     rank: seq - first + 1 - canceledIn(first, seq),
-    len: queue.starts.length - first - canceledIn(first, queue.starts.length),
+    len: end - first - canceledIn(first, end),
   };
+}
+
+/**
+ * Drops the entries of jobs that started by `now` from the front of the queue, once they are at
+ * least half of it (so the copy is paid for by the entries it drops): a job that has started
+ * never counts in a rank or length again (the clock does not run backwards while jobs are kept). Called as the key's
+ * jobs are evicted, it keeps a queue within twice the key's waiting jobs.
+ */
+export function trimQueue(queue: KeyQueue, now: number): void {
+  const started = bisect(queue.starts, now);
+  if (started === 0 || started * 2 < queue.starts.length) return;
+  queue.starts = queue.starts.slice(started);
+  queue.dropped += started;
+  // Canceled numbers below the new front can no longer fall inside a rank's range.
+  const below = bisect(queue.canceled, queue.dropped, true);
+  if (below > 0) queue.canceled = queue.canceled.slice(below);
 }
 
 /** A file a job makes. */
@@ -191,7 +214,7 @@ export function createJob(state: TamsState, spec: NewJob): TamsJob {
   const outputs = spec.outputs(id, { startAt, endAt });
   // The slot is taken only once the charge went through: a refused job leaves no trace. A job
   // that hangs (a fault) frees its slot at its nominal end, so one stuck job does not stall the key.
-  const queueSeq = queue.starts.push(startAt) - 1;
+  const queueSeq = queue.dropped + queue.starts.push(startAt) - 1;
   queue.lastEnd = endAt;
   const job = ctx.jobs.add<TamsJobData>({
     id,
@@ -224,6 +247,22 @@ export function createJob(state: TamsState, spec: NewJob): TamsJob {
     }
   }
   return job;
+}
+
+/**
+ * Drops what TAMS keeps about a job the core's cap evicted: its requestId (a create with the same
+ * requestId then makes a new job [inferred]: the doc names no window for idempotence, and an
+ * evicted job is as unknown as one never made), its outputs' resource ids, and the started front
+ * of its key's queue. Its files go in the core.
+ */
+export function forgetJob(state: TamsState, job: TamsJob): void {
+  const { ctx } = state;
+  for (const id of job.data.registered) state.resources.delete(id);
+  const tenant = ctx.tenants.peek(job.tenantKey);
+  if (!tenant) return;
+  const { requests, queue } = state.tenantState(tenant);
+  if (requests.get(job.data.requestId) === job.id) requests.delete(job.data.requestId);
+  trimQueue(queue, ctx.clock.now());
 }
 
 /** Gives a job's credits back once. */

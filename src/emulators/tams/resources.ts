@@ -8,6 +8,10 @@
  *
  * The index is global because the PUT to a `putUrl` carries no key (it is a presigned URL); each
  * entry remembers its tenant, and a tenant can only use its own.
+ *
+ * Bounded: a job's result resources go when the job is evicted; uploads and detect maps (no job
+ * owns them) are kept up to a count, the oldest going first, and their bytes within the file
+ * store's upload budget. A resource whose bytes that budget dropped is forgotten on its next use.
  */
 import type { FileStore } from "../core/file-store.js";
 import { loadSharp, renderPlaceholder } from "../core/images.js";
@@ -38,13 +42,15 @@ export interface ResolvedImage {
   bytes(): Promise<Buffer>;
 }
 
-/** Why a resource id cannot be used. */
-export type ResourceProblem = "unknown" | "pending";
+/** Why a resource id cannot be used: never issued (or evicted), not PUT yet, or its bytes dropped. */
+export type ResourceProblem = "unknown" | "pending" | "dropped";
 
 /** The resource index. */
 export interface ResourceIndex {
   add(resource: Resource): Resource;
   get(id: string): Resource | undefined;
+  /** Forgets one resource (a result of an evicted job). */
+  delete(id: string): void;
   /** An image the tenant may use, or why not. */
   resolve(tenantKey: string, id: string): ResolvedImage | ResourceProblem;
   deleteTenant(tenantKey: string): void;
@@ -81,15 +87,37 @@ async function renderDocResource(r: DocResource): Promise<Buffer> {
   });
 }
 
+/** Options of {@link createResourceIndex}. */
+export interface ResourceIndexOptions {
+  /** Uploads and detect maps kept (announced or ready); past it the oldest go. Default: unbounded. */
+  maxLoose?: number;
+}
+
 /** Creates the index over the file store (where ready uploads and results keep their bytes). */
-export function createResourceIndex(files: FileStore, provider: string): ResourceIndex {
+export function createResourceIndex(
+  files: FileStore,
+  provider: string,
+  options: ResourceIndexOptions = {},
+): ResourceIndex {
   const byId = new Map<string, Resource>();
+  // Ids of resources no job owns, oldest first (a Set keeps insertion order and deletes in O(1)).
+  const loose = new Set<string>();
+  const maxLoose = options.maxLoose ?? Number.POSITIVE_INFINITY;
+  const forget = (id: string) => {
+    byId.delete(id);
+    loose.delete(id);
+  };
   return {
     add(resource) {
       byId.set(resource.id, resource);
+      if (resource.origin !== "result" && !loose.has(resource.id)) {
+        loose.add(resource.id);
+        if (loose.size > maxLoose) forget(loose.values().next().value!);
+      }
       return resource;
     },
     get: (id) => byId.get(id),
+    delete: forget,
     resolve(tenantKey, id) {
       // Own keys only: an id of "__proto__" is no doc resource.
       const docResource = Object.hasOwn(DOC_RESOURCES, id) ? DOC_RESOURCES[id] : undefined;
@@ -107,6 +135,11 @@ export function createResourceIndex(files: FileStore, provider: string): Resourc
       if (!r || r.tenantKey !== tenantKey) return "unknown";
       if (r.state !== "ready" || !r.path) return "pending";
       const path = r.path;
+      // The upload budget dropped its bytes (results go with their job, so this is an upload or a map).
+      if (!files.stat(provider, path)) {
+        forget(id);
+        return "dropped";
+      }
       return {
         id,
         width: r.width ?? 0,
@@ -120,16 +153,21 @@ export function createResourceIndex(files: FileStore, provider: string): Resourc
       };
     },
     deleteTenant(tenantKey) {
-      for (const [id, r] of byId) if (r.tenantKey === tenantKey) byId.delete(id);
+      for (const [id, r] of byId) if (r.tenantKey === tenantKey) forget(id);
     },
-    clear: () => byId.clear(),
+    clear() {
+      byId.clear();
+      loose.clear();
+    },
     count: () => byId.size,
   };
 }
 
 /** The sentence for a resource id that cannot be used. */
 export function resourceProblemText(id: string, problem: ResourceProblem): string {
-  return problem === "pending"
-    ? `resource ${id} has no image yet: PUT the bytes to its putUrl first`
-    : `resource ${id} not found: upload it with POST /v1/resource/image and PUT the bytes to its putUrl`;
+  if (problem === "pending") return `resource ${id} has no image yet: PUT the bytes to its putUrl first`;
+  // [inferred] the emulator's own limit (--max-upload-mb): said as such, so nobody hunts for a bug.
+  if (problem === "dropped")
+    return `resource ${id} is no longer stored: the emulator dropped its bytes to stay within its upload budget (--max-upload-mb); upload it again`;
+  return `resource ${id} not found: upload it with POST /v1/resource/image and PUT the bytes to its putUrl`;
 }

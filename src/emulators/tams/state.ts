@@ -88,7 +88,8 @@ export function createTamsState(ctx: ProviderContext): TamsState {
       resultTtlSec: options.resultTtlSec ?? 3600,
       allowWebhookHosts: options.allowWebhookHosts ?? [],
     },
-    resources: createResourceIndex(ctx.files, ctx.name),
+    // Uploads and detect maps: as many as the jobs kept (--max-jobs), their bytes within --max-upload-mb.
+    resources: createResourceIndex(ctx.files, ctx.name, { maxLoose: ctx.jobs.maxJobs }),
     appKeys,
     rateWindows: new Map(),
     webhooks: createWebhooks({ clock: ctx.clock, allowHosts: options.allowWebhookHosts ?? [], log: ctx.log }),
