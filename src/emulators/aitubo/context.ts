@@ -10,6 +10,7 @@ import { type Tenant, tenantScope } from "../core/tenants.js";
 import { describeProblem, firstProblem, parseJsonText } from "../core/validation.js";
 import { AITUBO_MESSAGES, aituboError } from "./errors.js";
 import { createIdFactory } from "./ids.js";
+import type { GenerateRecipe } from "./renders.js";
 
 /** The provider name, used as the file store and job store namespace. */
 export const AITUBO = "aitubo";
@@ -27,6 +28,8 @@ export interface Art {
   height: number;
   /** Variants made by upscale jobs (none until the first); a variant shows once its job has succeeded. */
   variants?: { spec: "2x" | "3x" | "4x"; path: string; jobId: string }[];
+  /** An image job's inputs (img2img, inpaint, ControlNet), which its render reads; none on a text job. */
+  input?: Pick<GenerateRecipe, "source" | "strength" | "mask" | "control">;
 }
 
 /** Aitubo state kept per tenant. */

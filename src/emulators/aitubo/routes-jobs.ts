@@ -29,7 +29,7 @@ import {
   STATUS_OF_PHASE,
   startJob,
 } from "./jobs.js";
-import { extensionOf, formatOf, type GenerateRecipe, renderGenerated } from "./renders.js";
+import { extensionOf, formatOf, renderGenerated } from "./renders.js";
 import { createJobSchema, headshotSchema, pagingSchema, upscaleSchema, withoutEmpty } from "./schemas.js";
 import { resolveImage } from "./sources.js";
 
@@ -45,17 +45,8 @@ const DEFAULTS = {
   controlStrength: 1,
 };
 
-/** What a create's result file keeps (its `meta`): see `renderCreated`. */
-interface CreatedImage {
-  width: number;
-  height: number;
-  /** The image's place in its job. */
-  index: number;
-  input: ImageInput | undefined;
-}
-
 /** An image job's inputs, shared by the job's images. */
-type ImageInput = Pick<GenerateRecipe, "source" | "strength" | "mask" | "control">;
+type ImageInput = NonNullable<Art["input"]>;
 
 /** The create arguments a render reads back (see the create route's `args`). */
 interface CreateArgs {
@@ -71,31 +62,32 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
   const { core } = ctx;
 
   /**
-   * Renders a create's result from its job's arguments: the file keeps only its size, its index in
-   * the job and an image job's inputs (a recipe or a closure per file would hold a copy of the
-   * arguments, or the request's scope, for as long as the job is kept).
+   * Renders a create's result from its job's arguments. The file's `meta` is its art (whose width
+   * and height are what other routes read there, and which carries an image job's inputs): a recipe
+   * or a closure per file would hold a copy of the arguments, or the request's scope, for as long as
+   * the job is kept.
    */
   const renderCreated = async (file: StoredFile): Promise<Buffer> => {
     const job = core.jobs.get<AituboJob>(AITUBO, file.jobId ?? "");
     // A job's files are deleted with it, before anything can read them.
     if (!job) throw new Error(`aitubo: no job ${file.jobId} for ${file.path}`);
-    const { width, height, index, input } = file.meta as unknown as CreatedImage;
+    const art = file.meta as unknown as Art;
     const args = job.data.args as unknown as CreateArgs;
     const model = resolveModel(await loadCatalog(), args.modelId)!;
     return renderGenerated({
-      width,
-      height,
+      width: art.width,
+      height: art.height,
       format: formatOf(file.path.slice(file.path.lastIndexOf(".") + 1)),
       // [inferred] without a seed, the job id seeds the image (still deterministic per job).
       seed: args.seed ?? job.id,
       prompt: args.prompt,
       jobId: job.id,
-      index,
+      index: job.data.images.indexOf(art),
       modelName: model.name,
       modelId: model.id,
       steps: args.steps,
-      artId: job.data.images[index]!.artId,
-      ...input,
+      artId: art.artId,
+      ...art.input,
     });
   };
 
@@ -178,7 +170,10 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
           const now = core.clock.now();
           const artId = ctx.ids.objectId(now);
           const path = `images/art/${jobId}/${ctx.ids.xid(now)}.${extensionOf(format)}`;
-          const meta: CreatedImage = { width, height, index, input };
+          // The art is the job's record of the image too, and its file's meta (one object per image).
+          const art: Art = input
+            ? { artId, jobId, path, width, height, input }
+            : { artId, jobId, path, width, height };
           core.files.putResult({
             provider: AITUBO,
             path,
@@ -186,11 +181,9 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
             jobId,
             contentType: CONTENT_TYPES[format],
             createdAt: now,
-            meta: meta as unknown as Record<string, unknown>,
+            meta: art as unknown as Record<string, unknown>,
             render: renderCreated,
           });
-          // The art is the job's record of the image too (one object per image).
-          const art: Art = { artId, jobId, path, width, height };
           arts.set(artId, art);
           images[index] = art;
         }
