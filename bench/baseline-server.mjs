@@ -64,6 +64,24 @@ app.post("/create", async (c) => {
     },
   });
 });
+// The calibration: the same POST with `us` microseconds of busy work added, to show what a given
+// amount of work per request does to the ratio on this machine (the emulator's extra work per
+// create is its CPU figure minus the bare route's).
+app.post("/create-busy/:us", async (c) => {
+  const body = await c.req.json();
+  const until = performance.now() + Number(c.req.param("us")) / 1000;
+  while (performance.now() < until) {}
+  created++;
+  return c.json({
+    code: 0,
+    data: {
+      id: `job-${created}`,
+      credit: 100000 - created,
+      consumedCredit: 1,
+      fields: Object.keys(body).length,
+    },
+  });
+});
 app.get("/bytes/:n", (c) => {
   const n = Math.min(Number(c.req.param("n")) || 0, 16 * 1024 * 1024);
   let buf = buffers.get(n);

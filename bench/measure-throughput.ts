@@ -75,6 +75,8 @@ export type RouteName =
   | "aituboCreate"
   | "tamsCreate"
   | "bareCreate"
+  | "bareCreateBusy10"
+  | "bareCreateBusy50"
   | "cachedImage"
   | "bareBytes";
 
@@ -86,6 +88,8 @@ const ROUTES: readonly RouteName[] = [
   "aituboCreate",
   "tamsCreate",
   "bareCreate",
+  "bareCreateBusy10",
+  "bareCreateBusy50",
   "cachedImage",
   "bareBytes",
 ];
@@ -203,6 +207,8 @@ export async function measureThroughput(rounds: number, s: LoadSettings): Promis
       aituboCreate: { url: `${emu}/aitubo/api/job/create`, body: AITUBO_CREATE_BODY },
       tamsCreate: { url: `${emu}/tams/v1/jobs`, body: TAMS_CREATE_BODY },
       bareCreate: { url: `${base}/create`, body: AITUBO_CREATE_BODY },
+      bareCreateBusy10: { url: `${base}/create-busy/10`, body: AITUBO_CREATE_BODY },
+      bareCreateBusy50: { url: `${base}/create-busy/50`, body: AITUBO_CREATE_BODY },
       cachedImage: { url: imageUrl },
       bareBytes: { url: `${base}/bytes/${first.body.length}` },
     };

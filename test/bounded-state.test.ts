@@ -166,6 +166,24 @@ describe("the other caps", () => {
     expect(s.totals.jobs).toBe(2);
   });
 
+  it("tenants: a key used again is the most recently active, whether or not it was the last one", async () => {
+    make({ providers: ["aitubo"], limits: { maxTenants: 3 } });
+    const create = (key: string) =>
+      call(
+        "POST",
+        "/aitubo/api/job/create",
+        { prompt: "x", modelId: "642b977d2f2842537c09fe41", count: 1 },
+        key,
+      );
+    await create("t1");
+    await create("t1"); // already the most recent
+    await create("t2");
+    await create("t1"); // t1 becomes the most recent again: t2 is now the least
+    await create("t3"); // KEY + t1..t3 = 4 > 3: t2 goes
+    const s = await state();
+    expect(s.tenants.map((t) => t.key).sort()).toEqual([KEY, "t1", "t3"].map(maskKey).sort());
+  });
+
   it("uploads: past the byte budget the oldest uploads go", async () => {
     make({ providers: ["aitubo"], limits: { maxUploadBytes: 2500 } });
     const { default: sharp } = await import("sharp");

@@ -10,20 +10,28 @@ import { type Tenant, tenantScope } from "../core/tenants.js";
 import { describeProblem, firstProblem, parseJsonText } from "../core/validation.js";
 import { AITUBO_MESSAGES, aituboError } from "./errors.js";
 import { createIdFactory } from "./ids.js";
+import type { GenerateRecipe } from "./renders.js";
 
 /** The provider name, used as the file store and job store namespace. */
 export const AITUBO = "aitubo";
 
-/** One generated image of a job, and its upscaled variants. */
+/**
+ * One generated image of a job, and its upscaled variants. It is also the job's own record of the
+ * image (`{path, artId}`): one object per image, kept as long as the job.
+ */
 export interface Art {
-  id: string;
+  artId: string;
   jobId: string;
   /** Relative path of the original. */
   path: string;
   width: number;
   height: number;
-  /** Variants made by upscale jobs; a variant shows once its job has succeeded. */
-  variants: { spec: "2x" | "3x" | "4x"; path: string; jobId: string }[];
+  /** Variants made by upscale jobs (none until the first); a variant shows once its job has succeeded. */
+  variants?: { spec: "2x" | "3x" | "4x"; path: string; jobId: string }[];
+  /** An image job's inputs (img2img, inpaint, ControlNet), which its render reads; none on a text job. */
+  input?: Pick<GenerateRecipe, "source" | "strength" | "mask" | "control">;
+  /** The original's byte size once rendered, or as `/api/job/list` promised it (core/promised-size.ts). */
+  size?: number;
 }
 
 /** Aitubo state kept per tenant. */

@@ -130,7 +130,7 @@ export function jobStatusView(ctx: AituboContext, job: Job<AituboJob>, domain: s
 export function artView(ctx: AituboContext, tenant: Tenant, artId: string) {
   const art = tenantState(tenant).arts.get(artId);
   if (!art) return undefined;
-  const done = art.variants.filter((v) => {
+  const done = (art.variants ?? []).filter((v) => {
     const j = ctx.core.jobs.get(AITUBO, v.jobId);
     return j !== undefined && ctx.core.jobs.view(j).phase === "succeeded";
   });
@@ -148,6 +148,6 @@ export function forgetJob(ctx: AituboContext, job: Job<AituboJob>): void {
     const art = arts.get(img.artId);
     if (!art) continue;
     if (art.jobId === job.id) arts.delete(img.artId);
-    else art.variants = art.variants.filter((v) => v.jobId !== job.id);
+    else art.variants = art.variants?.filter((v) => v.jobId !== job.id);
   }
 }

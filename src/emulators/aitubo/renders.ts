@@ -3,7 +3,6 @@
  * file store and rendered on first fetch.
  */
 
-import type { StoredFile } from "../core/file-store.js";
 import {
   depthMap,
   edgeMap,
@@ -13,7 +12,6 @@ import {
   renderPlaceholder,
   resizeImage,
 } from "../core/images.js";
-import { keepPromise } from "../core/promised-size.js";
 import { AITUBO } from "./context.js";
 import type { ImageSource } from "./sources.js";
 
@@ -41,8 +39,7 @@ export interface GenerateRecipe {
   modelName?: string;
   /**
    * The parameters written into the image's metadata. Without them, a generation's own are
-   * written (`provider`, `modelId`, `modelName`, `steps`, `artId`): a create keeps its recipe as the
-   * file's `meta` for as long as the job lives, so it holds those as plain fields, not an object.
+   * written (`provider`, `modelId`, `modelName`, `steps`, `artId`).
    */
   params?: Record<string, unknown>;
   modelId?: string;
@@ -53,8 +50,6 @@ export interface GenerateRecipe {
   strength?: number;
   mask?: ImageSource;
   control?: { model: string; strength: number };
-  /** The file's byte size once rendered, or promised by a list first (see `core/promised-size.ts`). */
-  size?: number;
 }
 
 /** The control image a ControlNet preprocessor would make from the source. */
@@ -63,15 +58,6 @@ async function controlImage(model: string, source: Buffer, width: number, height
   if (model === "depth" || model === "seg" || model === "normal") return depthMap(source);
   // canny, scribble, mlsd, hed: edge maps of one kind or another.
   return edgeMap(source);
-}
-
-/**
- * Renders a result file whose `meta` is its {@link GenerateRecipe} (one shared function for every
- * such file, instead of a closure per file), at the size `/api/job/list` may have promised.
- */
-export async function renderRecipeFile(file: StoredFile): Promise<Buffer> {
-  const recipe = file.meta as unknown as GenerateRecipe;
-  return keepPromise(recipe, await renderGenerated(recipe), recipe.format);
 }
 
 /** Renders one generated image. Deterministic: same recipe, same bytes. */

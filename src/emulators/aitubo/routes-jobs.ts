@@ -3,6 +3,7 @@
  */
 import { Hono } from "hono";
 import { estimateAitubo } from "../../credits/aitubo.js";
+import type { StoredFile } from "../core/file-store.js";
 import { CONTENT_TYPES, resizeImage } from "../core/images.js";
 import { memoJson } from "../core/json-memo.js";
 import { keepPromise, promisedSize, type SizeRecord, sizeBound } from "../core/promised-size.js";
@@ -29,7 +30,7 @@ import {
   STATUS_OF_PHASE,
   startJob,
 } from "./jobs.js";
-import { extensionOf, formatOf, type GenerateRecipe, renderGenerated, renderRecipeFile } from "./renders.js";
+import { extensionOf, formatOf, renderGenerated } from "./renders.js";
 import { createJobSchema, headshotSchema, pagingSchema, upscaleSchema, withoutEmpty } from "./schemas.js";
 import { resolveImage } from "./sources.js";
 
@@ -45,10 +46,57 @@ const DEFAULTS = {
   controlStrength: 1,
 };
 
+/** An image job's inputs, shared by the job's images. */
+type ImageInput = NonNullable<Art["input"]>;
+
+/** The create arguments a render reads back (see the create route's `args`). */
+interface CreateArgs {
+  prompt: string;
+  steps: number;
+  modelId: string;
+  seed?: number;
+}
+
 /** The job routes. */
 export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
   const app = new Hono<EmulatorEnv>();
   const { core } = ctx;
+
+  /**
+   * Renders a create's result from its job's arguments. The file's `meta` is its art (whose width
+   * and height are what other routes read there, and which carries an image job's inputs): a recipe
+   * or a closure per file would hold a copy of the arguments, or the request's scope, for as long as
+   * the job is kept.
+   */
+  const renderCreated = async (file: StoredFile): Promise<Buffer> => {
+    const job = core.jobs.get<AituboJob>(AITUBO, file.jobId ?? "");
+    // A job's files are deleted with it, before anything can read them.
+    if (!job) throw new Error(`aitubo: no job ${file.jobId} for ${file.path}`);
+    const art = file.meta as unknown as Art;
+    const args = job.data.args as unknown as CreateArgs;
+    const model = resolveModel(await loadCatalog(), args.modelId)!;
+    const format = formatOf(file.path.slice(file.path.lastIndexOf(".") + 1));
+    // At the size /api/job/list may have promised (the art keeps it).
+    return keepPromise(
+      art,
+      await renderGenerated({
+        width: art.width,
+        height: art.height,
+        format,
+        // [inferred] without a seed, the job id seeds the image (still deterministic per job).
+        seed: args.seed ?? job.id,
+        prompt: args.prompt,
+        jobId: job.id,
+        index: job.data.images.indexOf(art),
+        modelName: model.name,
+        modelId: model.id,
+        steps: args.steps,
+        artId: art.artId,
+        ...art.input,
+      }),
+      format,
+    );
+  };
 
   app.post("/api/job/create", async (c) => {
     const tenant = requireTenant(ctx, c);
@@ -103,11 +151,17 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
       ...(body.guidanceScale !== undefined ? { guidanceScale: body.guidanceScale } : {}),
       ...(seed !== undefined ? { seed } : {}),
     };
-    // What a result's render needs, read out of the request here.
-    const prompt = body.prompt;
-    const strength = source ? (body.strength ?? DEFAULTS.strength) : undefined;
-    const control = controlModel
-      ? { model: controlModel, strength: body.controlStrength ?? DEFAULTS.controlStrength }
+    // What a result's render needs beyond the job's own arguments (image jobs only), shared by
+    // the job's images.
+    const input: ImageInput | undefined = source
+      ? {
+          source,
+          strength: body.strength ?? DEFAULTS.strength,
+          mask,
+          control: controlModel
+            ? { model: controlModel, strength: body.controlStrength ?? DEFAULTS.controlStrength }
+            : undefined,
+        }
       : undefined;
     const { job, balance } = startJob(ctx, {
       tenant,
@@ -118,31 +172,15 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
       directives: directivesOf(c),
       makeImages: (jobId) => {
         const arts = tenantState(tenant).arts;
-        const images: JobImage[] = [];
+        const images: Art[] = new Array(count);
         for (let index = 0; index < count; index++) {
           const now = core.clock.now();
           const artId = ctx.ids.objectId(now);
           const path = `images/art/${jobId}/${ctx.ids.xid(now)}.${extensionOf(format)}`;
-          // The recipe is the file's meta (its width and height are what other routes read there),
-          // rendered by one shared function: no closure and no contexts kept per job.
-          const recipe: GenerateRecipe = {
-            width,
-            height,
-            format,
-            // [inferred] without a seed, the job id seeds the image (still deterministic per job).
-            seed: seed ?? jobId,
-            prompt,
-            jobId,
-            index,
-            modelName: model.name,
-            modelId: model.id,
-            steps,
-            artId,
-            source,
-            strength,
-            mask,
-            control,
-          };
+          // The art is the job's record of the image too, and its file's meta (one object per image).
+          const art: Art = input
+            ? { artId, jobId, path, width, height, input }
+            : { artId, jobId, path, width, height };
           core.files.putResult({
             provider: AITUBO,
             path,
@@ -150,12 +188,11 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
             jobId,
             contentType: CONTENT_TYPES[format],
             createdAt: now,
-            meta: recipe as unknown as Record<string, unknown>,
-            render: renderRecipeFile,
+            meta: art as unknown as Record<string, unknown>,
+            render: renderCreated,
           });
-          const art: Art = { id: artId, jobId, path, width, height, variants: [] };
           arts.set(artId, art);
-          images.push({ path, artId });
+          images[index] = art;
         }
         return images;
       },
@@ -292,7 +329,7 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
           jobId,
           contentType: CONTENT_TYPES[format],
           createdAt: core.clock.now(),
-          meta: { width, height, artId: art.id, jobId, spec },
+          meta: { width, height, artId: art.artId, jobId, spec },
           render: async (file) =>
             keepPromise(
               file.meta as SizeRecord,
@@ -300,9 +337,8 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
               format,
             ),
         });
-        art.variants = art.variants.filter((v) => v.spec !== spec);
-        art.variants.push({ spec, path, jobId });
-        return [{ path, artId: art.id }];
+        art.variants = [...(art.variants ?? []).filter((v) => v.spec !== spec), { spec, path, jobId }];
+        return [{ path, artId: art.artId }];
       },
     });
     // [client] subCredit, as job create answers.
@@ -374,8 +410,9 @@ export function jobRoutes(ctx: AituboContext): Hono<EmulatorEnv> {
               "png",
             ),
         });
-        tenantState(tenant).arts.set(artId, { id: artId, jobId, path, width, height, variants: [] });
-        return [{ path, artId }];
+        const art: Art = { artId, jobId, path, width, height };
+        tenantState(tenant).arts.set(artId, art);
+        return [art];
       },
     });
     return c.json({

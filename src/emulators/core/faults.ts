@@ -218,6 +218,8 @@ const MAGIC_RE = /emu:(fail|hang|slow|nsfw|error(?:-(\d{3}))?|ratelimit|drop|lat
 /** The actions magic words in a request body ask for. */
 export function magicActions(body: string): FaultAction[] {
   const out: FaultAction[] = [];
+  // Nearly every body has no magic word: a plain search says so faster than the regex's iterator.
+  if (!body.includes("emu:")) return out;
   for (const m of body.matchAll(MAGIC_RE)) {
     const word = m[1]!;
     if (word === "fail") out.push({ type: "fail-job", reason: "failed on purpose (magic prompt emu:fail)" });

@@ -43,6 +43,9 @@ export interface ProviderMiddlewareOptions {
   events?: EventBus;
 }
 
+/** No actions (shared: never written to). */
+const NO_ACTIONS: readonly FaultAction[] = Object.freeze([]);
+
 /** The journal's fault list when none fired (shared: the journal copies it when read). */
 const NO_FAULTS: readonly string[] = Object.freeze([]);
 
@@ -92,7 +95,8 @@ export function providerMiddleware(options: ProviderMiddlewareOptions): Middlewa
       ? (record.replay as FaultAction[]).filter((a) => a.type !== "latency")
       : faults.match({ provider: definition.name, method, path, key });
     if (record && !record.replay) record.matched = matched;
-    const actions = requestText ? [...matched, ...magicActions(requestText)] : matched;
+    const magic = requestText ? magicActions(requestText) : NO_ACTIONS;
+    const actions = magic.length > 0 ? [...matched, ...magic] : matched;
     const directives: JobDirectives = {};
     let latency = 0;
     let early: Response | undefined;

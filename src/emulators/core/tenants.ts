@@ -87,6 +87,8 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
       return;
     }
   };
+  /** The tenant last in `tenants` (the most recently active), when known. */
+  let latest: Tenant | undefined;
   const make = (key: string, registered: boolean, balance: number): Tenant => {
     const tenant: Tenant = {
       key,
@@ -107,6 +109,7 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
       scopes: new Map(),
     };
     tenants.set(key, tenant);
+    latest = tenant;
     if (tenants.size > maxTenants) evictIdle(tenant);
     return tenant;
   };
@@ -116,9 +119,13 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
       const found = tenants.get(key);
       if (found) {
         if (!found.registered && options.strictKeys) return undefined;
-        // Most recently active last (what eviction reads); two Map operations per request.
-        tenants.delete(key);
-        tenants.set(key, found);
+        // Most recently active last (what eviction reads): two Map operations, unless it already is
+        // (a client sends one key request after request).
+        if (found !== latest) {
+          tenants.delete(key);
+          tenants.set(key, found);
+          latest = found;
+        }
         return found;
       }
       if (options.strictKeys) return undefined;
@@ -139,6 +146,9 @@ export function createTenantStore(options: TenantStoreOptions): TenantStore {
       return tenants.size;
     },
     delete: (key) => tenants.delete(key),
-    clear: () => tenants.clear(),
+    clear: () => {
+      tenants.clear();
+      latest = undefined;
+    },
   };
 }

@@ -14,12 +14,14 @@ import { estimateQolaba, type QolabaEndpoint, type QolabaPrices } from "../../cr
 import { fileResponse } from "../core/file-store.js";
 import { createTimeline, type JobOutcome, outcomeFrom } from "../core/job-engine.js";
 import type { Job } from "../core/job-store.js";
+import { memoJson } from "../core/json-memo.js";
 import {
   directivesOf,
   type EmulatorContext,
   type EmulatorEnv,
   type ProviderContext,
   requestHeader,
+  sendJson,
 } from "../core/provider.js";
 import { uuidFrom } from "../core/random.js";
 import type { Tenant } from "../core/tenants.js";
@@ -320,7 +322,12 @@ export function createQolabaRoutes(ctx: ProviderContext): { app: Hono<EmulatorEn
     const job = ctx.jobs.get<QolabaTask>(PROVIDER, id);
     // Celery reports an id it does not know as PENDING, forever [inferred from Celery's AsyncResult].
     if (!job || job.tenantKey !== tenant.key) return c.json(envelope({ task_id: id, status: "PENDING" }));
-    return c.json(taskView(job));
+    // A task's answer depends on its phase only (its input, URLs and outcome are fixed when it is
+    // made): polls are served the text serialised the first time in each phase.
+    return sendJson(
+      c,
+      memoJson(job, ctx.jobs.view(job).phase, () => taskView(job)),
+    );
   });
 
   const taskView = (job: Job<QolabaTask>): QolabaEnvelope => {
