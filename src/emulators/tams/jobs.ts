@@ -13,6 +13,7 @@
  */
 
 import { compact, int64Out } from "../../credits/protojson.js";
+import type { StoredFile } from "../core/file-store.js";
 import { CONTENT_TYPES } from "../core/images.js";
 import type { JobDirectives, JobTimeline } from "../core/job-engine.js";
 import { createTimeline, type JobPhase, jobView, outcomeFrom } from "../core/job-engine.js";
@@ -324,6 +325,30 @@ export function outputPath(jobId: string, o: Pick<TamsOutput, "id" | "format">):
   return `results/${jobId}/${o.id}.${o.format}`;
 }
 
+const renderers = new WeakMap<TamsState, (file: StoredFile) => Promise<Buffer>>();
+
+/**
+ * Renders a registered output, found through its file's job and path, at the size a read may have
+ * promised (its meta keeps it, see fileSize): one function per server, not a closure per file.
+ */
+function outputRenderer(state: TamsState): (file: StoredFile) => Promise<Buffer> {
+  let render = renderers.get(state);
+  if (!render) {
+    render = async (file) => {
+      const job = state.ctx.jobs.get<TamsJobData>(state.ctx.name, file.jobId ?? "");
+      const id = file.path.slice(file.path.lastIndexOf("/") + 1, file.path.lastIndexOf("."));
+      const o = job?.data.outputs.find((out) => out.id === id);
+      // A job's files are deleted with it, before anything can read them.
+      if (!o) throw new Error(`tams: no output for ${file.path}`);
+      return keepPromise(file.meta as SizeRecord, await o.render(), o.format, (problem) =>
+        state.ctx.log(`job ${file.jobId} output ${id}: ${problem}`),
+      );
+    };
+    renderers.set(state, render);
+  }
+  return render;
+}
+
 /** Puts ready outputs into the file store and the resource index (once each). */
 function register(state: TamsState, job: TamsJob, now: number): void {
   const { ctx } = state;
@@ -341,11 +366,7 @@ function register(state: TamsState, job: TamsJob, now: number): void {
       contentType: CONTENT_TYPES[o.format],
       createdAt: o.readyAt,
       expiresAt: o.readyAt + state.options.resultTtlSec * 1000,
-      // At the size a read may have promised (the meta keeps it, see fileSize).
-      render: async (file) =>
-        keepPromise(file.meta as SizeRecord, await o.render(), o.format, (problem) =>
-          ctx.log(`job ${job.id} output ${o.id}: ${problem}`),
-        ),
+      render: outputRenderer(state),
       meta: { jobId: job.id, width: o.width, height: o.height },
     });
     state.resources.add({
