@@ -147,8 +147,17 @@ export function createResourceIndex(
         format: r.format ?? "png",
         async bytes() {
           const b = await files.bytesOf(provider, path);
-          if (!b) throw new Error(`resource ${id} lost its bytes`);
-          return b;
+          if (b) return b;
+          // [inferred] The upload budget dropped the bytes after a job took the resource: the job's
+          // render gets a placeholder in their place, said on the image, rather than failing (a 500).
+          return renderPlaceholder({
+            width: r.width ?? 512,
+            height: r.height ?? 512,
+            format: "png",
+            seed: id,
+            prompt: `resource ${id}: its bytes were dropped to stay within --max-upload-mb`,
+            jobId: id,
+          });
         },
       };
     },
