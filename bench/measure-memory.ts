@@ -103,6 +103,13 @@ export interface SoakResult {
   polls: number;
   /** Highest and lowest RSS over the second half of the soak (MB). */
   secondHalf: { min: number; max: number };
+  /**
+   * Growth once the cap has filled: the highest RSS over the later half of the samples taken after
+   * it filled, divided by the highest over the earlier half. RSS saws up and down between V8's
+   * collections under load, so peaks against peaks say whether it grows; min against max would
+   * measure the saw.
+   */
+  growth: number;
   /** RSS (MB) once idle after the soak (V8's memory reducer has run): what the state itself holds. */
   idleAfter: number;
 }
@@ -124,7 +131,7 @@ async function settledRss(pid: number): Promise<number> {
  * Creates and polls at once for `seconds` (25 connections each) against a server capped at
  * `maxJobs`, sampling RSS every `seconds / samples`.
  */
-export async function measureSoak(seconds: number, maxJobs: number, samples = 12): Promise<SoakResult> {
+export async function measureSoak(seconds: number, maxJobs: number, samples = seconds): Promise<SoakResult> {
   const port = await freePort();
   const child = spawnServer("emulator", port, ["--max-jobs", String(maxJobs)]);
   const base = `http://127.0.0.1:${port}`;
@@ -148,7 +155,12 @@ export async function measureSoak(seconds: number, maxJobs: number, samples = 12
     }
     const [c, p] = await Promise.all([creating, polling]);
     const half = points.filter((pt) => pt.second >= seconds / 2).map((pt) => pt.rssMb);
+    const filled = points.slice(points.findIndex((pt) => pt.jobs >= maxJobs)).map((pt) => pt.rssMb);
+    const mid = Math.floor(filled.length / 2);
+    const growth =
+      filled.length >= 4 ? Math.max(...filled.slice(mid)) / Math.max(...filled.slice(0, mid)) : Number.NaN;
     return {
+      growth,
       points,
       maxJobs,
       creates: c.total,
