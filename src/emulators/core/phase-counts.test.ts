@@ -57,7 +57,16 @@ function lateClock(start: number) {
 }
 
 type Op =
-  | { op: "add"; provider: number; tenant: number; queuedMs: number; runningMs: number; outcome: number }
+  | {
+      op: "add";
+      provider: number;
+      tenant: number;
+      queuedMs: number;
+      runningMs: number;
+      outcome: number;
+      /** Made this long before it is added (a fast realtime clock moving on while a create runs). */
+      back: number;
+    }
   | { op: "advance"; ms: number }
   | { op: "deliver" }
   | { op: "cancel"; pick: number }
@@ -73,6 +82,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       queuedMs: fc.nat(3000),
       runningMs: fc.nat(3000),
       outcome: fc.nat(5),
+      back: fc.oneof(fc.constant(0), fc.nat(3000)),
     }),
     weight: 6,
   },
@@ -90,6 +100,7 @@ describe("phase counts", () => {
     clock: Clock,
     time: { move(ms: number): void; deliver(): void },
     check: (jobs: JobStore) => void,
+    madeLate = false,
   ) => {
     const jobs = createJobStore(clock.now, { clock, events: createEventBus() }, { maxJobs: 8 });
     let n = 0;
@@ -102,7 +113,11 @@ describe("phase counts", () => {
           id: `j${++n}`,
           provider: PROVIDERS[o.provider]!,
           tenantKey: `t${o.tenant}`,
-          timeline: createTimeline(clock.now(), { queuedMs: o.queuedMs, runningMs: o.runningMs }, outcome),
+          timeline: createTimeline(
+            clock.now() - (madeLate ? o.back : 0),
+            { queuedMs: o.queuedMs, runningMs: o.runningMs },
+            outcome,
+          ),
           data: {},
         });
       } else if (o.op === "advance") time.move(o.ms);
@@ -129,17 +144,23 @@ describe("phase counts", () => {
     );
   });
 
-  it("with changes delivered late: never negative, summing to the jobs kept, exact once delivered", () => {
+  it("with changes delivered late, and jobs made before they are added: never negative, summing to the jobs kept, exact once delivered", () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 60 }), (ops) => {
         const late = lateClock(1_000_000);
-        const jobs = run(ops, late.clock, late, (js) => {
-          for (const p of PROVIDERS) {
-            const counts = Object.values(js.phaseCounts(p)!);
-            expect(counts.every((c) => c >= 0)).toBe(true);
-            expect(counts.reduce((a, b) => a + b, 0)).toBe(js.count(p));
-          }
-        });
+        const jobs = run(
+          ops,
+          late.clock,
+          late,
+          (js) => {
+            for (const p of PROVIDERS) {
+              const counts = Object.values(js.phaseCounts(p)!);
+              expect(counts.every((c) => c >= 0)).toBe(true);
+              expect(counts.reduce((a, b) => a + b, 0)).toBe(js.count(p));
+            }
+          },
+          true,
+        );
         late.deliver();
         expect(kept(jobs)).toEqual(walked(jobs));
       }),

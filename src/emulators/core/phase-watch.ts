@@ -19,6 +19,8 @@ import { createPhaseCounts, type PhaseCount } from "./phase-counts.js";
 interface Due {
   at: number;
   job: Job;
+  /** A change before the job was added, already in its `job.created`: counted, not published. */
+  silent?: true;
 }
 
 /** The watch over one store's jobs. */
@@ -86,14 +88,14 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
     delivered = now;
     for (let top = heap.peek(); top && top.at <= now; top = heap.peek()) {
       heap.pop();
-      const { at, job } = top;
+      const { at, job, silent } = top;
       const t = job.timeline;
       // A canceled job's change was published by the cancel; nothing moves after it.
       if (!isLive(job) || (t.canceledAt !== undefined && t.canceledAt <= at)) continue;
       const previous: JobPhase = at === t.createdAt + t.queuedMs ? "queued" : "running";
       const phase = jobView(t, at).phase;
       if (t.canceledAt === undefined && phase !== previous) counts.move(job.provider, previous, phase);
-      publish(job, at, phase, previous);
+      if (!silent) publish(job, at, phase, previous);
     }
     arm();
   };
@@ -123,7 +125,13 @@ export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: J
         });
       }
       const upcoming = upcomingTransitions(job.timeline, now);
-      if (upcoming.length === 0) return;
+      // Made over a moment a fast realtime clock moved through: changes between its creation and now
+      // are counted as they would have been delivered (the count has it at its creation's phase).
+      const counted = Math.max(delivered, job.timeline.createdAt);
+      if (counted < now)
+        for (const at of upcomingTransitions(job.timeline, counted))
+          if (at <= now) heap.push({ at, job, silent: true });
+      if (upcoming.length === 0 && counted >= now) return;
       for (const at of upcoming) heap.push({ at, job });
       arm();
     },
