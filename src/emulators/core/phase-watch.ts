@@ -49,8 +49,9 @@ export interface PhaseWatch {
  * change is delivered. Which phase a job is counted in needs nothing per job either: changes are
  * delivered in time order, every change due by the last delivery's time has been delivered, and
  * none after it (a change is queued only if it is still to come), so a job is counted in its
- * phase at that time, or at its creation if later (a job is added at its creation time, as every
- * provider does); a cancel is counted when it happens, and nothing moves a canceled job after it.
+ * phase at that time, or at its creation if later (a job added after its creation gets the changes
+ * in between queued silently); a cancel is counted when it happens, and nothing moves a canceled
+ * job after it.
  */
 export function createPhaseWatch(clock: Clock, events: EventBus, isLive: (job: Job) => boolean): PhaseWatch {
   const heap = createHeap<Due>((a, b) => a.at < b.at);
