@@ -63,12 +63,26 @@ export function resolveImage(
         "INVALID_ARGUMENT",
         `${field}: no uploaded image at ${path} (upload it with /api/job/upload-image)`,
       );
+    // Numbers only in the closure: holding the record would keep an evicted upload's bytes alive.
+    const width = stat.meta?.width as number | undefined;
+    const height = stat.meta?.height as number | undefined;
     return {
       path,
       ref,
-      width: stat.meta?.width as number | undefined,
-      height: stat.meta?.height as number | undefined,
-      bytes: async () => (await ctx.core.files.bytesOf(AITUBO, path))!,
+      width,
+      height,
+      bytes: async () =>
+        (await ctx.core.files.bytesOf(AITUBO, path)) ??
+        // [inferred] The upload budget dropped the bytes after a job took them: its render starts
+        // from a placeholder saying so, rather than from nothing (or failing).
+        renderPlaceholder({
+          width: width ?? 512,
+          height: height ?? 512,
+          format: "png",
+          seed: path,
+          prompt: `${path}: its bytes were dropped to stay within --max-upload-mb`,
+          jobId: "source",
+        }),
     };
   }
   // [inferred] Offline by design: a remote image is not fetched; a placeholder stands in for it.
