@@ -3,7 +3,7 @@
  * emulator's store, an emulator URL, or any other URL, which is never fetched (offline) and
  * becomes a deterministic placeholder instead.
  */
-import { renderPlaceholder } from "../core/images.js";
+import { droppedUploadImage, renderPlaceholder } from "../core/images.js";
 import type { EmulatorContext } from "../core/provider.js";
 import { AITUBO, type AituboContext } from "./context.js";
 import { DOC_UPLOAD_SIZE, docExampleFile } from "./doc-examples.js";
@@ -75,14 +75,7 @@ export function resolveImage(
         (await ctx.core.files.bytesOf(AITUBO, path)) ??
         // [inferred] The upload budget dropped the bytes after a job took them: its render starts
         // from a placeholder saying so, rather than from nothing (or failing).
-        renderPlaceholder({
-          width: width ?? 512,
-          height: height ?? 512,
-          format: "png",
-          seed: path,
-          prompt: `${path}: its bytes were dropped to stay within --max-upload-mb`,
-          jobId: "source",
-        }),
+        droppedUploadImage(path, width, height),
     };
   }
   // [inferred] Offline by design: a remote image is not fetched; a placeholder stands in for it.

@@ -330,6 +330,21 @@ export async function renderPlaceholder(spec: PlaceholderSpec): Promise<Buffer> 
   return encode(base.composite(layers).withXmp(xmp), spec.format).toBuffer();
 }
 
+/**
+ * What stands in for an input image whose bytes the upload budget (`--max-upload-mb`) dropped after
+ * a job took it: a placeholder of its size that says so, so the job's render goes on (never a 500).
+ */
+export function droppedUploadImage(name: string, width = 512, height = 512): Promise<Buffer> {
+  return renderPlaceholder({
+    width,
+    height,
+    format: "png",
+    seed: name,
+    prompt: `${name}: its bytes were dropped to stay within --max-upload-mb`,
+    jobId: "source",
+  });
+}
+
 /** `layer` at `width × height` with a uniform alpha of `opacity` (0..1), as PNG. */
 async function translucent(layer: Buffer, width: number, height: number, opacity: number): Promise<Buffer> {
   const sharp = await loadSharp();

@@ -14,7 +14,7 @@
  * store's upload budget. A resource whose bytes that budget dropped is forgotten on its next use.
  */
 import type { FileStore } from "../core/file-store.js";
-import { loadSharp, renderPlaceholder } from "../core/images.js";
+import { droppedUploadImage, loadSharp, renderPlaceholder } from "../core/images.js";
 import { DOC_RESOURCES, type DocResource } from "./catalog.js";
 
 /** One resource. */
@@ -150,14 +150,7 @@ export function createResourceIndex(
           if (b) return b;
           // [inferred] The upload budget dropped the bytes after a job took the resource: the job's
           // render gets a placeholder in their place, said on the image, rather than failing (a 500).
-          return renderPlaceholder({
-            width: r.width ?? 512,
-            height: r.height ?? 512,
-            format: "png",
-            seed: id,
-            prompt: `resource ${id}: its bytes were dropped to stay within --max-upload-mb`,
-            jobId: id,
-          });
+          return droppedUploadImage(`resource ${id}`, r.width, r.height);
         },
       };
     },
