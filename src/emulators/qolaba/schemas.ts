@@ -80,6 +80,8 @@ export type ImageToImageInput = z.output<typeof imageToImageSchema>;
 export const taskStatusSchema = z.preprocess(
   (v) => {
     if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+    // A poll, many times a second: a body in the doc's names needs no copy.
+    if (!("task_id" in v) && !("ref_id" in v)) return v;
     const { task_id, ref_id, ...rest } = v as Record<string, unknown>;
     return {
       ...(task_id !== undefined ? { id: task_id } : {}),
