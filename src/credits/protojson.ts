@@ -253,6 +253,16 @@ export function message<S extends z.ZodRawShape>(shape: S) {
   const keys = new Set(Object.keys(shape));
   return z.preprocess((input, ctx) => {
     if (!isObject(input)) return input;
+    // The common case (an official client's body): every key already the field's name and none
+    // null, so there is nothing to rename or drop, and no copy to make.
+    let canonical = true;
+    for (const key in input) {
+      if (!keys.has(key) || input[key] === null) {
+        canonical = false;
+        break;
+      }
+    }
+    if (canonical) return input;
     const out: JsonObject = {};
     const spelled: Record<string, string> = {};
     for (const [key, value] of Object.entries(input)) {
