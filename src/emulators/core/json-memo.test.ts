@@ -42,3 +42,13 @@ describe("the memo's bound", () => {
     expect(builds).toBe(2);
   });
 });
+
+describe("clearJsonMemo", () => {
+  it("forgets every answer: the next call builds again", async () => {
+    const { clearJsonMemo } = await import("./json-memo.js");
+    const job = {};
+    expect(memoJson(job, "k", () => 1)).toBe("1");
+    clearJsonMemo();
+    expect(memoJson(job, "k", () => 2)).toBe("2");
+  });
+});

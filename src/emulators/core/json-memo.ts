@@ -45,3 +45,11 @@ export async function memoJsonAsync(
   if (hit?.key === key) return hit.text;
   return remember(owner, key, JSON.stringify(await build()));
 }
+
+/**
+ * Forgets every memoised answer (a full reset: the jobs they belong to are gone, and the memo
+ * holds them strongly). Other servers in the process only build theirs again.
+ */
+export function clearJsonMemo(): void {
+  memo.clear();
+}

@@ -20,6 +20,7 @@ import { createHostTable, type HostRoute, type HostTable, hostnameOf } from "./h
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from "./images.js";
 import { createJobStore } from "./job-store.js";
 import { createJournal, type RawExchange } from "./journal.js";
+import { clearJsonMemo } from "./json-memo.js";
 import { createRecorder, type FaultRecord, type Recorder } from "./persistence.js";
 import type { EmulatorEnv, EmulatorSettings, ProviderDefinition, ProviderInstance } from "./provider.js";
 import { DROP_HEADER, providerMiddleware } from "./provider-middleware.js";
@@ -363,6 +364,7 @@ export function createEmulatorServer(
       jobs.clear();
       files.clear();
       journal.clear();
+      clearJsonMemo();
       faults.set(initialFaults);
       clock.reset();
       random.reset();
