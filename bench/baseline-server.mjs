@@ -49,10 +49,17 @@ const app = new Hono();
 app.get("/health", (c) => c.json({ ok: true }));
 app.get("/json", (c) => c.json(jobBody(c.req.query("id") ?? "0")));
 // The POST baseline: parses the JSON body it is sent (the same body the emulator's create routes
-// get) and answers a small JSON shaped like Aitubo's create answer.
+// get) and answers a small JSON shaped like Aitubo's create answer. The calibration route adds
+// `us` microseconds of busy work before answering, to show what a given amount of work per request
+// does to the ratio on this machine (the emulator's extra work per create is its CPU figure minus
+// the bare route's).
 let created = 0;
-app.post("/create", async (c) => {
+const answerCreate = async (c, busyUs = 0) => {
   const body = await c.req.json();
+  if (busyUs > 0) {
+    const until = performance.now() + busyUs / 1000;
+    while (performance.now() < until) {}
+  }
   created++;
   return c.json({
     code: 0,
@@ -63,25 +70,9 @@ app.post("/create", async (c) => {
       fields: Object.keys(body).length,
     },
   });
-});
-// The calibration: the same POST with `us` microseconds of busy work added, to show what a given
-// amount of work per request does to the ratio on this machine (the emulator's extra work per
-// create is its CPU figure minus the bare route's).
-app.post("/create-busy/:us", async (c) => {
-  const body = await c.req.json();
-  const until = performance.now() + Number(c.req.param("us")) / 1000;
-  while (performance.now() < until) {}
-  created++;
-  return c.json({
-    code: 0,
-    data: {
-      id: `job-${created}`,
-      credit: 100000 - created,
-      consumedCredit: 1,
-      fields: Object.keys(body).length,
-    },
-  });
-});
+};
+app.post("/create", (c) => answerCreate(c));
+app.post("/create-busy/:us", (c) => answerCreate(c, Number(c.req.param("us"))));
 app.get("/bytes/:n", (c) => {
   const n = Math.min(Number(c.req.param("n")) || 0, 16 * 1024 * 1024);
   let buf = buffers.get(n);

@@ -156,7 +156,7 @@ export function routeMatches(pattern: string | undefined, method: string, path: 
 }
 
 /** What {@link FaultSet.match} answers when nothing fires (shared: callers never mutate it). */
-const NO_ACTIONS: readonly FaultAction[] = Object.freeze([]);
+export const NO_ACTIONS: readonly FaultAction[] = Object.freeze([]);
 
 /** Creates an empty fault set. */
 export function createFaultSet(): FaultSet {

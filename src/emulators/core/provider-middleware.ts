@@ -5,7 +5,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { Clock } from "./clock.js";
 import type { EventBus } from "./events.js";
-import { type FaultAction, type FaultSet, magicActions } from "./faults.js";
+import { type FaultAction, type FaultSet, magicActions, NO_ACTIONS } from "./faults.js";
 import type { JobDirectives } from "./job-engine.js";
 import type { Journal } from "./journal.js";
 import type { FaultRecord } from "./persistence.js";
@@ -42,9 +42,6 @@ export interface ProviderMiddlewareOptions {
   /** Where fired faults are announced (`fault.fired`). */
   events?: EventBus;
 }
-
-/** No actions (shared: never written to). */
-const NO_ACTIONS: readonly FaultAction[] = Object.freeze([]);
 
 /** The journal's fault list when none fired (shared: the journal copies it when read). */
 const NO_FAULTS: readonly string[] = Object.freeze([]);
